@@ -1,0 +1,219 @@
+//! The async driver: the same decision core as the sync one, sleeping through tokio.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::error::AttemptTimedOut;
+use crate::retry::{CallState, Clock, ErrorPredicate, EventHook, Retry, RetryAfter};
+use crate::RetryPolicy;
+
+/// tokio's clock: follows a paused test clock.
+pub(crate) struct TokioClock;
+
+impl Clock for TokioClock {
+    type Instant = tokio::time::Instant;
+    #[inline]
+    fn now() -> Self::Instant {
+        tokio::time::Instant::now()
+    }
+    #[inline]
+    fn since(start: Self::Instant) -> Duration {
+        start.elapsed()
+    }
+}
+
+/// What to do after an attempt: return this result, or sleep and try again.
+#[doc(hidden)]
+pub enum Step<T, E> {
+    /// Return this result from the call.
+    Done(Result<T, E>),
+    /// Sleep this long (zero: not at all), then run the next attempt.
+    Again(Duration),
+}
+
+/// One async call in progress: the driver the attribute's expansion and
+/// [`Retry::run_async`] share. The attempt future is created by the caller each time (so it
+/// may borrow the arguments afresh), then [`judge`](Self::judge) decides.
+#[doc(hidden)]
+pub struct AsyncCall<'r, 'p, W, U, H, R, G> {
+    retry: &'r Retry<'p, W, U, H, R, G>,
+    state: CallState<tokio::time::Instant>,
+}
+
+impl<'r, 'p, W, U, H, R, G> AsyncCall<'r, 'p, W, U, H, R, G> {
+    /// Starts a call (reads tokio's clock only if a hook or `max_elapsed` needs it). `E` is the
+    /// call's error type.
+    #[inline]
+    pub fn new<E>(retry: &'r Retry<'p, W, U, H, R, G>) -> Self
+    where
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        AsyncCall {
+            retry,
+            state: retry.start::<E, TokioClock>(),
+        }
+    }
+
+    /// Decides after an attempt: `Done` with the result to return, or `Again` after a sleep.
+    #[inline]
+    pub fn judge<T, E>(&mut self, result: Result<T, E>) -> Step<T, E>
+    where
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        match result {
+            Ok(v) => Step::Done(Ok(v)),
+            Err(e) => match self.retry.decide::<E, TokioClock>(&mut self.state, &e) {
+                None => Step::Done(Err(e)),
+                Some(delay) => Step::Again(delay),
+            },
+        }
+    }
+
+    /// Runs one attempt under the policy's per-attempt `timeout`, if it has one.
+    #[inline]
+    pub async fn attempt_with_timeout<T, E, F>(&self, attempt: F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: From<AttemptTimedOut>,
+    {
+        match self.retry.policy().get_timeout() {
+            None => attempt.await,
+            Some(limit) => match tokio::time::timeout(limit, attempt).await {
+                Ok(result) => result,
+                Err(_) => Err(E::from(AttemptTimedOut::new(
+                    self.state.attempts_so_far() + 1,
+                    limit,
+                ))),
+            },
+        }
+    }
+}
+
+/// Sleeps `delay` on tokio's timer; a zero delay touches no timer and does not yield.
+#[doc(hidden)]
+#[inline]
+pub async fn pause(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+}
+
+impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
+    /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
+    /// `tokio::time::sleep` between attempts. Applies no per-attempt timeout (see
+    /// [`run_async_with_timeout`](Self::run_async_with_timeout)). Dropping the returned future
+    /// at any point leaves nothing behind.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{Retry, RetryPolicy};
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// const P: RetryPolicy = RetryPolicy::fixed().initial_delay(Duration::from_millis(1));
+    /// let mut n = 0;
+    /// let r: Result<u32, &str> = Retry::new(&P)
+    ///     .when(|e: &&str| *e == "busy")
+    ///     .run_async(|| { n += 1; let k = n; async move { if k < 3 { Err("busy") } else { Ok(k) } } })
+    ///     .await;
+    /// assert_eq!(r, Ok(3));
+    /// # }
+    /// ```
+    pub async fn run_async<T, E, F, Fut>(&self, mut op: F) -> Result<T, E>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        let mut call = AsyncCall::new::<E>(self);
+        loop {
+            match call.judge(op().await) {
+                Step::Done(result) => return result,
+                Step::Again(delay) => pause(delay).await,
+            }
+        }
+    }
+
+    /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
+    /// attempt running longer is dropped and fails with
+    /// [`AttemptTimedOut`](crate::AttemptTimedOut) converted into `E`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{AttemptTimedOut, Retry, RetryPolicy};
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// enum Error { Slow(u32) }
+    /// impl From<AttemptTimedOut> for Error {
+    ///     fn from(t: AttemptTimedOut) -> Self { Error::Slow(t.attempt()) }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+    /// const P: RetryPolicy = RetryPolicy::fixed()
+    ///     .max_attempts(2)
+    ///     .timeout(Duration::from_secs(1));
+    /// let r: Result<(), Error> = Retry::new(&P)
+    ///     .run_async_with_timeout(|| async {
+    ///         tokio::time::sleep(Duration::from_secs(60)).await;
+    ///         Ok(())
+    ///     })
+    ///     .await;
+    /// assert_eq!(r, Err(Error::Slow(2)));
+    /// # }
+    /// ```
+    pub async fn run_async_with_timeout<T, E, F, Fut>(&self, mut op: F) -> Result<T, E>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<AttemptTimedOut>,
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        let mut call = AsyncCall::new::<E>(self);
+        loop {
+            let result = call.attempt_with_timeout(op()).await;
+            match call.judge(result) {
+                Step::Done(result) => return result,
+                Step::Again(delay) => pause(delay).await,
+            }
+        }
+    }
+}
+
+/// Retries the future `op()` returns with `policy`, sleeping with `tokio::time::sleep`;
+/// returns the first `Ok` or the last error unchanged. For the options, see [`Retry`].
+///
+/// ```
+/// use std::time::Duration;
+/// use retry_runtime::{retry_async, RetryPolicy};
+///
+/// const POLICY: RetryPolicy = RetryPolicy::exponential().initial_delay(Duration::from_millis(1));
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let mut attempts = 0;
+/// let r: Result<u32, String> = retry_async(&POLICY, || {
+///     attempts += 1;
+///     let n = attempts;
+///     async move { if n < 2 { Err(format!("attempt {n} failed")) } else { Ok(n) } }
+/// })
+/// .await;
+/// assert_eq!(r, Ok(2));
+/// # }
+/// ```
+pub async fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, op: F) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    Retry::new(policy).run_async(op).await
+}

@@ -1,0 +1,1 @@
+//! Deciding which failures are worth retrying.

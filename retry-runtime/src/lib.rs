@@ -1,0 +1,100 @@
+//! Resilient calls as a one-line change: retries with backoff, circuit breakers and fallbacks
+//! for ordinary sync and async functions.
+//!
+//! The attributes (`#[retry_on_failure]`, with the `macros` feature, on by default) expand into
+//! small calls to this crate, which holds the backoff math, the retry loops and the
+//! classification helpers. The same loops are available as functions:
+//!
+//! ```
+//! use std::time::Duration;
+//! use retry_runtime::{retry, Jitter, RetryPolicy};
+//!
+//! const PROVIDER: RetryPolicy = RetryPolicy::exponential()
+//!     .max_attempts(4)
+//!     .initial_delay(Duration::from_millis(1))
+//!     .max_delay(Duration::from_millis(5))
+//!     .jitter(Jitter::Full);
+//!
+//! let mut calls = 0;
+//! let r: Result<u32, &str> = retry(&PROVIDER, || {
+//!     calls += 1;
+//!     if calls < 3 { Err("503") } else { Ok(calls) }
+//! });
+//! assert_eq!(r, Ok(3));
+//! ```
+//!
+//! # Features
+//!
+//! - `macros` (default): re-exports the attributes from `retry-macros`.
+//! - `tokio` (default): async retries ([`retry_async`], [`Retry::run_async`]) sleeping with
+//!   `tokio::time::sleep`, and per-attempt timeouts.
+//! - `tracing`: events for retries, give-ups, fallbacks and breaker state changes.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "tokio")]
+mod asynk;
+pub mod classify;
+mod env;
+mod error;
+mod policy;
+mod retry;
+mod rng;
+
+#[cfg(feature = "tokio")]
+pub use asynk::retry_async;
+pub use error::AttemptTimedOut;
+pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
+pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
+
+
+/// The surface the attribute macros expand to. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "tokio")]
+    pub use crate::asynk::{pause, AsyncCall, Step};
+    pub use crate::env::EnvPolicy;
+    pub use crate::retry::CallState;
+    pub use core::result::Result;
+    pub use core::time::Duration;
+
+    /// Ties closures given to the attributes to the annotated function's return type, so their
+    /// arguments need no annotation (`when = |e| e.is_transient()`). The expansion unifies `R`
+    /// with the return type through an unreachable `return marker.value()`.
+    pub struct Marker<R>(core::marker::PhantomData<fn() -> R>);
+
+    impl<R> Marker<R> {
+        /// A new marker; its `R` is inferred from the fake return edge.
+        #[inline(always)]
+        #[allow(clippy::new_without_default)]
+        pub const fn new() -> Self {
+            Marker(core::marker::PhantomData)
+        }
+
+        /// Never called: only its type matters (`if false { return marker.value(); }`).
+        #[allow(clippy::missing_panics_doc)]
+        pub fn value(&self) -> R {
+            unreachable!("the retry attribute's type marker is never evaluated")
+        }
+    }
+
+    impl<T, E> Marker<Result<T, E>> {
+        /// Types an error predicate (`when`, `unless`).
+        #[inline(always)]
+        pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> F {
+            f
+        }
+
+        /// Types a `retry_after` hint.
+        #[inline(always)]
+        pub fn hint<F: Fn(&E) -> Option<Duration>>(&self, f: F) -> F {
+            f
+        }
+
+        /// Types an `on_retry` / `on_give_up` hook.
+        #[inline(always)]
+        pub fn event_hook<F: Fn(&crate::RetryEvent<'_, E>)>(&self, f: F) -> F {
+            f
+        }
+    }
+}
