@@ -68,11 +68,9 @@ pub(crate) fn apply_overrides(
     let attempts = read("MAX_ATTEMPTS");
     let retries = read("MAX_RETRIES");
     match (&attempts, &retries) {
-        (Some((name, _)), Some((other, value))) => reject(
-            other,
-            value,
-            &format!("{name} is set too, and it wins"),
-        ),
+        (Some((name, _)), Some((other, value))) => {
+            reject(other, value, &format!("{name} is set too, and it wins"))
+        }
         (None, Some((name, value))) => match value.trim().parse::<u32>() {
             Ok(n) => match policy.try_max_retries(n) {
                 Ok(p) => policy = p,
@@ -198,7 +196,17 @@ mod tests {
         assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse_duration(" 2h "), Ok(Duration::from_secs(7200)));
         assert_eq!(parse_duration("10us"), Ok(Duration::from_micros(10)));
-        for bad in ["", "abc", "5 parsecs", "ms", "-1", "1.2.3s", "NaN", "inf", "1e400"] {
+        for bad in [
+            "",
+            "abc",
+            "5 parsecs",
+            "ms",
+            "-1",
+            "1.2.3s",
+            "NaN",
+            "inf",
+            "1e400",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should not parse");
         }
     }

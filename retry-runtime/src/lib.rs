@@ -40,13 +40,13 @@ mod error;
 mod policy;
 mod retry;
 mod rng;
+mod site;
 
 #[cfg(feature = "tokio")]
 pub use asynk::retry_async;
 pub use error::AttemptTimedOut;
 pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
 pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
-
 
 /// The surface the attribute macros expand to. Not a public API: it changes without notice.
 #[doc(hidden)]
@@ -55,6 +55,7 @@ pub mod __private {
     pub use crate::asynk::{pause, AsyncCall, Step};
     pub use crate::env::EnvPolicy;
     pub use crate::retry::CallState;
+    pub use crate::site::MethodName;
     pub use core::result::Result;
     pub use core::time::Duration;
 
@@ -78,7 +79,58 @@ pub mod __private {
         }
     }
 
+    impl<R> Marker<R> {
+        /// Fails to compile, with a message written for this library, unless the annotated
+        /// function returns a `Result` (or an alias of one).
+        #[inline(always)]
+        pub fn check_result(&self)
+        where
+            R: IsResult,
+        {
+        }
+    }
+
+    /// Implemented by `Result<T, E>` only: the attributes need a function returning a result.
+    #[diagnostic::on_unimplemented(
+        message = "the retry attributes need a function that returns `Result<T, E>`, and `{Self}` is not a `Result`",
+        label = "not a `Result`",
+        note = "an alias of `Result` (`io::Result<T>`, `anyhow::Result<T>`) works too"
+    )]
+    pub trait IsResult {}
+    impl<T, E> IsResult for Result<T, E> {}
+
+    /// Implemented by every error type that can hold an [`AttemptTimedOut`](crate::AttemptTimedOut).
+    #[diagnostic::on_unimplemented(
+        message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
+        label = "the function's error type",
+        note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
+    )]
+    pub trait TimeoutError: From<crate::AttemptTimedOut> {}
+    impl<E: From<crate::AttemptTimedOut>> TimeoutError for E {}
+
     impl<T, E> Marker<Result<T, E>> {
+        /// Checks, with a readable message, that `E: From<AttemptTimedOut>` (for `timeout`).
+        #[inline(always)]
+        pub fn check_timeout(&self)
+        where
+            E: TimeoutError,
+        {
+        }
+
+        /// Starts an async call of `retry` with the annotated function's error type.
+        #[cfg(feature = "tokio")]
+        #[inline(always)]
+        pub fn async_call<'r, 'p, W, U, H, G, O>(
+            &self,
+            retry: &'r crate::Retry<'p, W, U, H, G, O>,
+        ) -> crate::asynk::AsyncCall<'r, 'p, W, U, H, G, O>
+        where
+            G: crate::EventHook<E>,
+            O: crate::EventHook<E>,
+        {
+            crate::asynk::AsyncCall::new::<E>(retry)
+        }
+
         /// Types an error predicate (`when`, `unless`).
         #[inline(always)]
         pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> F {

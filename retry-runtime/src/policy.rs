@@ -296,6 +296,13 @@ impl RetryPolicy {
         or_fail!(self.try_timeout(d))
     }
 
+    /// Sets `initial_delay` and `max_delay` together, checked against each other only: the
+    /// attribute uses it when both keys override a `policy = P`.
+    #[doc(hidden)]
+    pub const fn __delays(self, initial: Duration, max: Duration) -> Self {
+        or_fail!(self.try_delays(initial, max))
+    }
+
     // ---- checked setters (used by the const setters and by `env` overrides) ----
 
     pub(crate) const fn try_backoff(mut self, backoff: Backoff) -> Result<Self, &'static str> {
@@ -352,8 +359,7 @@ impl RetryPolicy {
     }
 
     pub(crate) const fn try_multiplier(mut self, m: f64) -> Result<Self, &'static str> {
-        // `!(m >= 1.0)` also rejects NaN.
-        if !(m >= 1.0) {
+        if m.is_nan() || m < 1.0 {
             return Err("multiplier must be at least 1.0");
         }
         if !matches!(self.backoff, Backoff::Exponential) {
@@ -366,7 +372,7 @@ impl RetryPolicy {
 
     pub(crate) const fn try_jitter(mut self, j: Jitter) -> Result<Self, &'static str> {
         if let Jitter::Fraction(f) = j {
-            if !(f >= 0.0 && f <= 1.0) {
+            if f.is_nan() || f < 0.0 || f > 1.0 {
                 return Err("a jitter fraction must lie in 0.0..=1.0");
             }
         }
@@ -561,7 +567,11 @@ impl RetryPolicy {
                 }
             }
             Backoff::Decorrelated => {
-                let prev = if attempt <= 1 { initial } else { prev.max(initial) };
+                let prev = if attempt <= 1 {
+                    initial
+                } else {
+                    prev.max(initial)
+                };
                 let hi = prev.saturating_mul(3).min(max);
                 uniform(rng, initial.min(hi), hi)
             }
@@ -652,7 +662,9 @@ impl Iterator for Delays {
         if self.attempt >= self.policy.max_attempts {
             return None;
         }
-        let nanos = self.schedule.next(&self.policy, self.attempt, &mut self.rng);
+        let nanos = self
+            .schedule
+            .next(&self.policy, self.attempt, &mut self.rng);
         self.attempt += 1;
         Some(Duration::from_nanos(nanos))
     }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::policy::{RetryPolicy, Schedule};
 use crate::rng::ThreadRng;
+use crate::site::{FnName, MethodName};
 
 /// What a retry hook sees: the error, which attempt failed, the coming sleep and the time spent.
 ///
@@ -17,11 +18,11 @@ use crate::rng::ThreadRng;
 ///
 /// const P: RetryPolicy = RetryPolicy::fixed().initial_delay(Duration::ZERO).jitter(Jitter::None);
 /// let seen = RefCell::new(Vec::new());
-/// let r: Result<(), &str> = Retry::new(&P)
-///     .on_retry(|ev: &RetryEvent<'_, &str>| seen.borrow_mut().push((ev.attempt, *ev.error)))
-///     .run(|| Err("busy"));
-/// assert_eq!(r, Err("busy"));
-/// assert_eq!(*seen.borrow(), [(1, "busy"), (2, "busy")]);
+/// let r: Result<(), u16> = Retry::new(&P)
+///     .on_retry(|ev: &RetryEvent<'_, u16>| seen.borrow_mut().push((ev.attempt, *ev.error)))
+///     .run(|| Err(503));
+/// assert_eq!(r, Err(503));
+/// assert_eq!(*seen.borrow(), [(1, 503), (2, 503)]);
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -198,7 +199,7 @@ impl<I: Copy> CallState<I> {
 #[must_use = "a Retry does nothing until `run` or `run_async` is called"]
 pub struct Retry<'p, W = Unset, U = Unset, H = Unset, R = Unset, G = Unset> {
     policy: &'p RetryPolicy,
-    function: &'static str,
+    function: FnName,
     when: W,
     unless: U,
     retry_after: H,
@@ -218,7 +219,7 @@ impl<'p> Retry<'p> {
     pub const fn new(policy: &'p RetryPolicy) -> Self {
         Retry {
             policy,
-            function: "retry",
+            function: FnName::Plain("retry"),
             when: Unset,
             unless: Unset,
             retry_after: Unset,
@@ -245,12 +246,26 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     ///
     /// ```
     /// use retry_runtime::{Retry, RetryPolicy};
-    /// let r = Retry::new(&RetryPolicy::default()).function("fetch_models");
-    /// # let _ = r;
+    /// const P: RetryPolicy = RetryPolicy::exponential();
+    /// let r: Result<(), ()> = Retry::new(&P).function("fetch_models").run(|| Ok(()));
+    /// assert!(r.is_ok());
     /// ```
     #[inline]
     pub const fn function(mut self, name: &'static str) -> Self {
-        self.function = name;
+        self.function = FnName::Plain(name);
+        self
+    }
+
+    /// Names the call `Type::method`, built from `self_type` (`core::any::type_name::<Self>`)
+    /// on the first failure and cached in `cache`. Used by the attributes on methods.
+    #[doc(hidden)]
+    #[inline]
+    pub const fn method(
+        mut self,
+        cache: &'static MethodName,
+        self_type: fn() -> &'static str,
+    ) -> Self {
+        self.function = FnName::Method { cache, self_type };
         self
     }
 
@@ -446,7 +461,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
                 attempt,
                 delay,
                 elapsed,
-                function: self.function,
+                function: self.function.get(),
             });
         }
         Some(delay)
@@ -463,7 +478,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
                 attempt: state.attempt,
                 delay: Duration::ZERO,
                 elapsed: state.elapsed::<C>(),
-                function: self.function,
+                function: self.function.get(),
             });
         }
         None
