@@ -555,15 +555,19 @@ impl RetryPolicy {
             Backoff::Fixed => initial,
             Backoff::Linear => initial.saturating_mul(u64::from(attempt.max(1))).min(max),
             Backoff::Exponential => {
-                if attempt <= 1 || prev == 0 {
+                if attempt <= 1 || initial == 0 {
                     return initial;
                 }
-                let grown = prev as f64 * self.multiplier;
+                // The closed form `initial * multiplier^(n-1)`: growing `prev` instead would
+                // truncate to whole nanoseconds at every step and drift below it (1 ns at 1.5x
+                // would never grow). `initial > 0` and `multiplier >= 1`, so never NaN.
+                let grown = initial as f64 * self.multiplier.powf(f64::from(attempt - 1));
                 if grown >= max as f64 {
                     max
                 } else {
-                    // `as` saturates; `max(prev)` keeps the schedule monotone across rounding.
-                    (grown as u64).max(prev).min(max)
+                    // `as` saturates; `max(prev)` and `max(initial)` keep the schedule
+                    // monotone across float rounding (above 2^53 ns, `initial as f64` rounds).
+                    (grown as u64).max(prev).max(initial).min(max)
                 }
             }
             Backoff::Decorrelated => {
@@ -676,3 +680,165 @@ impl Iterator for Delays {
 }
 
 impl ExactSizeIterator for Delays {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::WyRand;
+    use proptest::prelude::*;
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::ZERO),
+            (1u64..5_000).prop_map(Duration::from_nanos),
+            (1u64..100_000).prop_map(Duration::from_millis),
+            any::<u64>().prop_map(Duration::from_nanos),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            Just(Duration::MAX),
+        ]
+    }
+
+    fn multiplier() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(1.0),
+            Just(2.0),
+            1.0f64..10.0,
+            10.0f64..1e300,
+            Just(f64::MAX),
+            Just(f64::INFINITY),
+        ]
+    }
+
+    fn jitter() -> impl Strategy<Value = Jitter> {
+        prop_oneof![
+            Just(Jitter::None),
+            Just(Jitter::Full),
+            Just(Jitter::Equal),
+            Just(Jitter::Fraction(1.0)),
+            (0.0f64..=1.0).prop_map(Jitter::Fraction),
+        ]
+    }
+
+    /// Any valid policy, built through the checked setters.
+    fn policy() -> impl Strategy<Value = RetryPolicy> {
+        (0u8..4, duration(), duration(), multiplier(), jitter()).prop_map(|(b, x, y, m, j)| {
+            let (initial, max) = if x <= y { (x, y) } else { (y, x) };
+            let max = if max.is_zero() {
+                Duration::from_nanos(1)
+            } else {
+                max
+            };
+            let p = match b {
+                0 => RetryPolicy::exponential().multiplier(m),
+                1 => RetryPolicy::linear(),
+                2 => RetryPolicy::fixed(),
+                _ => RetryPolicy::decorrelated(),
+            };
+            let p = p.max_delay(max).initial_delay(initial);
+            if b == 3 {
+                p
+            } else {
+                p.jitter(j)
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any attempt number and any previous value: no panic, and never above max_delay.
+        #[test]
+        fn base_nanos_is_total_and_capped(
+            p in policy(),
+            attempt in prop_oneof![0u32..=3, 0u32..=300, any::<u32>(), Just(u32::MAX)],
+            prev in prop_oneof![Just(0u64), 0u64..10_000, any::<u64>(), Just(u64::MAX)],
+            seed in any::<u64>(),
+        ) {
+            let mut rng = WyRand::new(seed);
+            let base = p.base_nanos(attempt, prev, &mut rng);
+            prop_assert!(base <= p.max_nanos(), "{} > {} for {:?}", base, p.max_nanos(), p);
+            let initial = saturate_nanos(p.get_initial_delay()).min(p.max_nanos());
+            // No backoff ever goes below the initial delay.
+            prop_assert!(base >= initial, "{} < initial {} for {:?}", base, initial, p);
+        }
+
+        /// Any capped base: jitter never panics and stays within max_delay and its own bounds.
+        #[test]
+        fn jitter_nanos_is_total_and_capped(
+            p in policy(),
+            frac in 0.0f64..=1.0,
+            pick in 0u8..4,
+            seed in any::<u64>(),
+        ) {
+            let max = p.max_nanos();
+            let d = match pick {
+                0 => 0,
+                1 => max,
+                2 => max.saturating_sub(1),
+                _ => (max as f64 * frac) as u64,
+            }
+            .min(max);
+            let mut rng = WyRand::new(seed);
+            let x = p.jitter_nanos(d, &mut rng);
+            prop_assert!(x <= max, "{} > max {} for {:?}", x, max, p);
+            match p.get_jitter() {
+                Jitter::None => prop_assert_eq!(x, d),
+                Jitter::Full => prop_assert!(x <= d),
+                Jitter::Equal => prop_assert!(d / 2 <= x && x <= d),
+                Jitter::Fraction(f) => {
+                    let spread = (d as f64 * f) as u64;
+                    prop_assert!(d.saturating_sub(spread) <= x);
+                    prop_assert!(x <= d.saturating_add(spread).min(max));
+                }
+            }
+        }
+
+        /// Outside its contract (a base above max_delay) jitter still never panics.
+        #[test]
+        fn jitter_nanos_never_panics(p in policy(), d in any::<u64>(), seed in any::<u64>()) {
+            let mut rng = WyRand::new(seed);
+            let _ = p.jitter_nanos(d, &mut rng);
+        }
+
+        /// A schedule driven with any attempt numbers stays within max_delay.
+        #[test]
+        fn schedule_next_is_capped(
+            p in policy(),
+            start in any::<u32>(),
+            seed in any::<u64>(),
+        ) {
+            let mut rng = WyRand::new(seed);
+            let mut s = Schedule::new();
+            for k in 0..64u32 {
+                let d = s.next(&p, start.wrapping_add(k), &mut rng);
+                prop_assert!(d <= p.max_nanos());
+            }
+        }
+
+        /// `uniform` stays within its bounds for any `lo <= hi`.
+        #[test]
+        fn uniform_within_bounds(a in any::<u64>(), b in any::<u64>(), seed in any::<u64>()) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let mut rng = WyRand::new(seed);
+            let x = uniform(&mut rng, lo, hi);
+            prop_assert!(lo <= x && x <= hi);
+        }
+    }
+
+    #[test]
+    fn uniform_reaches_both_ends_of_a_small_range() {
+        let mut rng = WyRand::new(1);
+        let mut seen = [false; 4];
+        for _ in 0..1_000 {
+            seen[uniform(&mut rng, 10, 13) as usize - 10] = true;
+        }
+        assert_eq!(seen, [true; 4]);
+    }
+
+    #[test]
+    fn saturate_nanos_saturates() {
+        assert_eq!(saturate_nanos(Duration::MAX), u64::MAX);
+        assert_eq!(saturate_nanos(Duration::from_nanos(u64::MAX)), u64::MAX);
+        assert_eq!(saturate_nanos(Duration::from_millis(3)), 3_000_000);
+    }
+}
