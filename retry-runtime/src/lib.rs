@@ -48,6 +48,9 @@ pub use error::AttemptTimedOut;
 pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
 pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
 
+#[cfg(feature = "macros")]
+pub use retry_macros::retry_on_failure;
+
 /// The surface the attribute macros expand to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {

@@ -1,0 +1,158 @@
+//! `#[retry_on_failure]`: parse, check against the function, then expand (or, on any error,
+//! emit the function unchanged beside every error found).
+
+use std::time::Duration;
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+use crate::attr::{Backoff, Jitter, RetryArgs, Setting};
+use crate::expand_retry::{self, RetryPlan};
+use crate::shape::Function;
+
+pub(crate) fn retry_on_failure(args: TokenStream, item: TokenStream) -> TokenStream {
+    let (args, mut errors) = RetryArgs::parse(args, Span::call_site());
+    let function = match Function::parse(item.clone(), "retry_on_failure") {
+        Ok(f) => Some(f),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    if let (Some(f), Some(timeout)) = (&function, &args.timeout) {
+        if !f.flavor.is_async() {
+            errors.error(
+                timeout.key_span,
+                "`timeout` applies only to async functions: a running sync attempt cannot be interrupted",
+            );
+        }
+    }
+    match function {
+        Some(function) if errors.is_empty() => expand_retry::expand(function, plan(&args)),
+        _ => {
+            let errors = errors.to_compile_errors();
+            quote!(#errors #item)
+        }
+    }
+}
+
+/// The runtime crate's path: `crate = "..."`, or `::retry_runtime`.
+pub(crate) fn runtime_path(krate: &Option<Setting<syn::Path>>) -> TokenStream {
+    match krate {
+        Some(k) => {
+            let path = &k.value;
+            quote!(#path)
+        }
+        None => quote!(::retry_runtime),
+    }
+}
+
+/// `Duration` as a `const` expression.
+pub(crate) fn duration_tokens(d: Duration) -> TokenStream {
+    let secs = Literal::u64_suffixed(d.as_secs());
+    let nanos = Literal::u32_suffixed(d.subsec_nanos());
+    quote!(::core::time::Duration::new(#secs, #nanos))
+}
+
+fn plan(args: &RetryArgs) -> RetryPlan {
+    let krate = runtime_path(&args.krate);
+    let backoff_path = |b: Backoff| {
+        let variant = syn::Ident::new(
+            match b {
+                Backoff::Exponential => "Exponential",
+                Backoff::Linear => "Linear",
+                Backoff::Fixed => "Fixed",
+                Backoff::Decorrelated => "Decorrelated",
+            },
+            Span::call_site(),
+        );
+        quote!(#krate::Backoff::#variant)
+    };
+
+    let mut setters = Vec::new();
+    let base = match (&args.policy, &args.backoff) {
+        (Some(policy), backoff) => {
+            if let Some(b) = backoff {
+                let kind = backoff_path(b.value);
+                setters.push(quote_spanned!(b.key_span=> .backoff(#kind)));
+            }
+            let path = &policy.value;
+            quote_spanned!(policy.value_span=> #path)
+        }
+        (None, backoff) => {
+            let ctor = syn::Ident::new(
+                backoff
+                    .as_ref()
+                    .map_or(Backoff::Exponential, |b| b.value)
+                    .name(),
+                Span::call_site(),
+            );
+            quote!(#krate::RetryPolicy::#ctor())
+        }
+    };
+
+    if let Some(s) = &args.max_attempts {
+        let n = Literal::u32_suffixed(s.value);
+        setters.push(quote_spanned!(s.key_span=> .max_attempts(#n)));
+    }
+    if let Some(s) = &args.max_retries {
+        let n = Literal::u32_suffixed(s.value);
+        setters.push(quote_spanned!(s.key_span=> .max_retries(#n)));
+    }
+    if let Some(s) = &args.multiplier {
+        let m = Literal::f64_suffixed(s.value);
+        setters.push(quote_spanned!(s.key_span=> .multiplier(#m)));
+    }
+    if let Some(s) = &args.jitter {
+        let j = match s.value {
+            Jitter::None => quote!(#krate::Jitter::None),
+            Jitter::Full => quote!(#krate::Jitter::Full),
+            Jitter::Equal => quote!(#krate::Jitter::Equal),
+            Jitter::Fraction(f) => {
+                let f = Literal::f64_suffixed(f);
+                quote!(#krate::Jitter::Fraction(#f))
+            }
+        };
+        setters.push(quote_spanned!(s.key_span=> .jitter(#j)));
+    }
+    match (&args.initial_delay, &args.max_delay) {
+        (Some(i), Some(m)) => {
+            // Both together, checked against each other only: the order they override a
+            // `policy` in must not matter.
+            let (iv, mv) = (duration_tokens(i.value), duration_tokens(m.value));
+            setters.push(quote_spanned!(i.later_key(m)=> .__delays(#iv, #mv)));
+        }
+        (Some(i), None) => {
+            let v = duration_tokens(i.value);
+            setters.push(quote_spanned!(i.key_span=> .initial_delay(#v)));
+        }
+        (None, Some(m)) => {
+            let v = duration_tokens(m.value);
+            setters.push(quote_spanned!(m.key_span=> .max_delay(#v)));
+        }
+        (None, None) => {}
+    }
+    if let Some(s) = &args.max_elapsed {
+        let v = duration_tokens(s.value);
+        setters.push(quote_spanned!(s.key_span=> .max_elapsed(#v)));
+    }
+    if let Some(s) = &args.timeout {
+        let v = duration_tokens(s.value);
+        setters.push(quote_spanned!(s.key_span=> .timeout(#v)));
+    }
+
+    let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());
+    RetryPlan {
+        krate,
+        base,
+        setters,
+        when: expr(&args.when),
+        unless: expr(&args.unless),
+        retry_after: expr(&args.retry_after),
+        on_retry: expr(&args.on_retry),
+        on_give_up: expr(&args.on_give_up),
+        env: args.env.as_ref().map(|s| s.value.clone()),
+        timeout: args.timeout.as_ref().map(|s| s.key_span),
+        from_policy: args.policy.as_ref().map(|s| s.key_span),
+    }
+}
