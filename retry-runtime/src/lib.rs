@@ -49,6 +49,7 @@ pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
 pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
 
 #[cfg(feature = "macros")]
+#[doc = include_str!("../docs/retry_on_failure.md")]
 pub use retry_macros::retry_on_failure;
 
 /// The surface the attribute macros expand to. Not a public API: it changes without notice.
