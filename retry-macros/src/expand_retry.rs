@@ -155,6 +155,7 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
             Flavor::Async | Flavor::AsyncTrait => {
                 let call = format_ident!("__retry_call", span = Span::mixed_site());
                 let result = format_ident!("__retry_result", span = Span::mixed_site());
+                let delay = format_ident!("__retry_delay", span = Span::mixed_site());
                 let attempt = if plan.timeout.is_some() {
                     quote!(#call.attempt_with_timeout(async #body).await)
                 } else {
@@ -166,7 +167,7 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
                         let #result = #attempt;
                         match #call.judge(#result) {
                             #private::Step::Done(#result) => return #result,
-                            #private::Step::Again(delay) => #private::pause(delay).await,
+                            #private::Step::Again(#delay) => #private::pause(#delay).await,
                         }
                     }
                 }
