@@ -20,8 +20,10 @@ Baseline naming convention (keep it when adding groups: circuit breakers, budget
   * `hand_loop` - a hand-written loop doing the same attempts as the wrappers, with no delay
                   (paths that fail and retry, where a plain call is not the same work).
 
-A group has exactly one of the two. `ours` is retry-runtime; other names are the peer crates.
-A group with no baseline is printed without the difference columns.
+A group has exactly one of the two. `ours` is retry-runtime (`ours_*`: variants of it, such as
+`ours_hooks`); other names are the peer crates. A group with no baseline is printed without the
+difference columns. Add a new group's name to GROUP_ORDER below to place it; unlisted groups
+print last, alphabetically.
 
 Criterion keeps the directories of benches that no longer exist: `rm -rf target/criterion` before
 a run if benches were renamed or removed. Numbers are wall-clock medians; on a loaded machine
@@ -34,6 +36,9 @@ import sys
 from pathlib import Path
 
 BASELINES = ("bare", "hand_loop")
+
+# Groups print in this order; groups not listed (new benches) follow, alphabetically.
+GROUP_ORDER = ("sync_success", "async_success", "sync_fail_once", "async_fail_once")
 
 
 def default_dir() -> Path:
@@ -118,7 +123,7 @@ def print_group(name: str, rows) -> None:
 def main(argv) -> int:
     args = list(argv[1:])
     root = default_dir()
-    if args and Path(args[0]).is_dir():
+    if args and (Path(args[0]).is_dir() or os.sep in args[0]):
         root = Path(args.pop(0))
     wanted = set(args)
     if not root.is_dir():
@@ -129,8 +134,10 @@ def main(argv) -> int:
         )
         return 1
     found = False
-    for group_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "report"):
-        name = group_name(group_dir)
+    groups = [(group_name(p), p) for p in root.iterdir() if p.is_dir() and p.name != "report"]
+    rank = {g: i for i, g in enumerate(GROUP_ORDER)}
+    groups.sort(key=lambda g: (rank.get(g[0], len(rank)), g[0]))
+    for name, group_dir in groups:
         if wanted and name not in wanted and group_dir.name not in wanted:
             continue
         rows = load_group(group_dir)

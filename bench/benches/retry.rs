@@ -207,6 +207,19 @@ mod sync {
         retry_runtime::retry(&ZERO_DELAY, flaky)
     }
 
+    /// The attribute on a function, as a user writes it.
+    #[inline(never)]
+    #[retry_runtime::retry_on_failure(policy = POLICY)]
+    pub fn ours_attr() -> Result<u32, Transient> {
+        op(INPUT)
+    }
+
+    #[inline(never)]
+    #[retry_runtime::retry_on_failure(policy = ZERO_DELAY)]
+    pub fn ours_attr_fail_once() -> Result<u32, Transient> {
+        flaky()
+    }
+
     #[inline(never)]
     pub fn backon_fail_once() -> Result<u32, Transient> {
         flaky
@@ -231,6 +244,7 @@ fn sync_success(c: &mut Criterion) {
     let mut g = fast_group(c, "sync_success");
     bench_sync!(g, "bare", sync::bare, assert_success);
     bench_sync!(g, "ours", sync::ours, assert_success);
+    bench_sync!(g, "ours_attr", sync::ours_attr, assert_success);
     bench_sync!(g, "ours_hooks", sync::ours_hooks, assert_success);
     bench_sync!(g, "backon", sync::backon, assert_success);
     bench_sync!(g, "backoff", sync::backoff, assert_success);
@@ -241,6 +255,7 @@ fn sync_fail_once(c: &mut Criterion) {
     let mut g = fast_group(c, "sync_fail_once");
     bench_sync!(g, "hand_loop", sync::hand_loop, assert_fail_once);
     bench_sync!(g, "ours", sync::ours_fail_once, assert_fail_once);
+    bench_sync!(g, "ours_attr", sync::ours_attr_fail_once, assert_fail_once);
     bench_sync!(g, "backon", sync::backon_fail_once, assert_fail_once);
     g.finish();
 }
@@ -254,7 +269,7 @@ mod asynk {
     use backon::Retryable;
     use tower::{Service, ServiceExt};
 
-    /// A minimal tower retry policy: retry any error, up to `0` more times, with no delay.
+    /// A minimal tower retry policy: retry any error, up to `.0` more times, with no delay.
     #[derive(Clone, Copy)]
     pub struct RetryErrors(pub usize);
 
@@ -311,6 +326,7 @@ mod asynk {
     pub async fn tokio_retry() -> Result<u32, Transient> {
         use tokio_retry::strategy::{jitter, ExponentialBackoff};
         let strategy = ExponentialBackoff::from_millis(10).map(jitter).take(2);
+        // `Retry::spawn` is the same call, deprecated (renamed `start`) in tokio-retry 0.3.2.
         tokio_retry::Retry::start(strategy, || op_async(INPUT)).await
     }
 
@@ -343,6 +359,19 @@ mod asynk {
     #[inline(never)]
     pub async fn ours_fail_once() -> Result<u32, Transient> {
         retry_runtime::retry_async(&ZERO_DELAY, flaky_async).await
+    }
+
+    /// The attribute on an async function, as a user writes it.
+    #[inline(never)]
+    #[retry_runtime::retry_on_failure(policy = POLICY)]
+    pub async fn ours_attr() -> Result<u32, Transient> {
+        op_async(INPUT).await
+    }
+
+    #[inline(never)]
+    #[retry_runtime::retry_on_failure(policy = ZERO_DELAY)]
+    pub async fn ours_attr_fail_once() -> Result<u32, Transient> {
+        flaky_async().await
     }
 
     #[inline(never)]
@@ -385,6 +414,7 @@ fn async_success(c: &mut Criterion) {
 
     assert_success("bare", rt.block_on(asynk::bare()));
     assert_success("ours", rt.block_on(asynk::ours()));
+    assert_success("ours_attr", rt.block_on(asynk::ours_attr()));
     assert_success("tower", rt.block_on(asynk::tower(&mut tower_svc, INPUT)));
     assert_success("tokio_retry", rt.block_on(asynk::tokio_retry()));
     assert_success("backon", rt.block_on(asynk::backon()));
@@ -392,6 +422,7 @@ fn async_success(c: &mut Criterion) {
     let mut g = fast_group(c, "async_success");
     bench_async(&mut g, &rt, "bare", asynk::bare);
     bench_async(&mut g, &rt, "ours", asynk::ours);
+    bench_async(&mut g, &rt, "ours_attr", asynk::ours_attr);
     g.bench_function("tower", |b| {
         b.iter_custom(|iters| async_iters!(rt, iters, asynk::tower(&mut tower_svc, INPUT)))
     });
@@ -406,6 +437,7 @@ fn async_fail_once(c: &mut Criterion) {
 
     assert_fail_once("hand_loop", rt.block_on(asynk::hand_loop()));
     assert_fail_once("ours", rt.block_on(asynk::ours_fail_once()));
+    assert_fail_once("ours_attr", rt.block_on(asynk::ours_attr_fail_once()));
     assert_fail_once("tower", rt.block_on(asynk::tower(&mut tower_svc, INPUT)));
     assert_fail_once("tokio_retry", rt.block_on(asynk::tokio_retry_fail_once()));
     assert_fail_once("backon", rt.block_on(asynk::backon_fail_once()));
@@ -418,6 +450,7 @@ fn async_fail_once(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(2));
     bench_async(&mut g, &rt, "hand_loop", asynk::hand_loop);
     bench_async(&mut g, &rt, "ours", asynk::ours_fail_once);
+    bench_async(&mut g, &rt, "ours_attr", asynk::ours_attr_fail_once);
     g.bench_function("tower", |b| {
         b.iter_custom(|iters| async_iters!(rt, iters, asynk::tower(&mut tower_svc, INPUT)))
     });

@@ -831,6 +831,13 @@ impl Given<'_> {
     fn policy(&self, errors: &mut Errors) -> Option<Setting<syn::Path>> {
         match strip(self.value) {
             Expr::Path(path) if path.qself.is_none() => Some(self.wrap(path.path.clone())),
+            Expr::Path(_) => {
+                self.error(
+                    errors,
+                    "`policy` takes a plain path such as `MY_POLICY` or `presets::FAST`; bind a qualified `<T as Trait>::POLICY` to a `const` first",
+                );
+                None
+            }
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(s), ..
             }) => {
@@ -1608,6 +1615,10 @@ mod tests {
         assert_eq!(
             retry_error("policy = \"FAST\"").0,
             "write the path without quotes: `policy = FAST`"
+        );
+        assert_eq!(
+            retry_error("policy = <S as Presets>::FAST").0,
+            "`policy` takes a plain path such as `MY_POLICY` or `presets::FAST`; bind a qualified `<T as Trait>::POLICY` to a `const` first"
         );
         assert_eq!(
             retry_error("policy = make()").0,

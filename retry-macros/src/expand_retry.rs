@@ -150,7 +150,7 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
     let item = function.wrap_body(|body| {
         let driver = match flavor {
             Flavor::Sync => quote! {
-                #retry.run(|| #body)
+                #retry.run_owned(|| #body)
             },
             Flavor::Async | Flavor::AsyncTrait => {
                 let call = format_ident!("__retry_call", span = Span::mixed_site());

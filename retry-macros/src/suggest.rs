@@ -4,8 +4,9 @@
 //! retry and breaker libraries use), an exact key of another of the three attributes
 //! ("belongs to `#[circuit_breaker]`"), a spelling that differs only in case, `_` or `-`, a
 //! near spelling (Damerau-Levenshtein distance of at most a third of the length), or a
-//! word that only one key starts or ends with. When nothing fits, the message lists the valid
-//! keys.
+//! word that only one key starts or ends with, and last another attribute's alias table
+//! (`recovery_timeout` on a retry: "did you mean `reset_timeout` of `#[circuit_breaker]`?").
+//! When nothing fits, the message lists the valid keys.
 
 /// The keys of one attribute and the other libraries' names for them.
 pub(crate) struct Attribute {
@@ -210,13 +211,29 @@ pub(crate) fn unknown_key(word: &str, attribute: &Attribute) -> String {
             attribute.name, other.name
         );
     }
-    match closest(word, attribute.keys) {
-        Some(key) => format!("unknown key `{word}`; did you mean `{key}`?"),
-        None => format!(
-            "unknown key `{word}`; expected one of {}",
-            one_of(attribute.keys)
-        ),
+    if let Some(key) = closest(word, attribute.keys) {
+        return format!("unknown key `{word}`; did you mean `{key}`?");
     }
+    // Another library's name for another attribute's key: `recovery_timeout` on a retry
+    // means a breaker's `reset_timeout`.
+    for other in ALL.iter().filter(|other| other.name != attribute.name) {
+        match alias(word, other.aliases) {
+            Some(key) if attribute.keys.contains(&key) => {
+                return format!("unknown key `{word}`; did you mean `{key}`?");
+            }
+            Some(key) => {
+                return format!(
+                    "unknown key `{word}` for `#[{}]`; did you mean `{key}` of `#[{}]`?",
+                    attribute.name, other.name
+                );
+            }
+            None => {}
+        }
+    }
+    format!(
+        "unknown key `{word}`; expected one of {}",
+        one_of(attribute.keys)
+    )
 }
 
 /// The key `word` stands for in `aliases` (compared ignoring case, `_` and `-`).
@@ -432,6 +449,27 @@ mod tests {
         assert_eq!(
             unknown_key("reset_timeout", &FALLBACK),
             "unknown key `reset_timeout` for `#[fallback]`; it belongs to `#[circuit_breaker]`"
+        );
+    }
+
+    #[test]
+    fn other_attributes_aliases() {
+        assert_eq!(
+            unknown_key("recovery_timeout", &RETRY),
+            "unknown key `recovery_timeout` for `#[retry_on_failure]`; did you mean `reset_timeout` of `#[circuit_breaker]`?"
+        );
+        assert_eq!(
+            unknown_key("fallbacks", &RETRY),
+            "unknown key `fallbacks` for `#[retry_on_failure]`; did you mean `to` of `#[fallback]`?"
+        );
+        assert_eq!(
+            unknown_key("base_delay", &BREAKER),
+            "unknown key `base_delay` for `#[circuit_breaker]`; did you mean `initial_delay` of `#[retry_on_failure]`?"
+        );
+        // When this attribute has the key too, it is the suggestion.
+        assert_eq!(
+            unknown_key("is_failure", &RETRY),
+            "unknown key `is_failure`; did you mean `when`?"
         );
     }
 

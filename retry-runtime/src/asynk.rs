@@ -1,7 +1,11 @@
 //! The async driver: the same decision core as the sync one, sleeping through tokio.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use pin_project_lite::pin_project;
 
 use crate::error::AttemptTimedOut;
 use crate::retry::{CallState, Clock, ErrorPredicate, EventHook, Retry, RetryAfter};
@@ -95,11 +99,165 @@ impl<'r, 'p, W, U, H, R, G> AsyncCall<'r, 'p, W, U, H, R, G> {
 }
 
 /// Sleeps `delay` on tokio's timer; a zero delay touches no timer and does not yield.
+/// The timer is boxed only when there is one, so a retrying future stays small.
 #[doc(hidden)]
 #[inline]
-pub async fn pause(delay: Duration) {
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+pub fn pause(delay: Duration) -> Pause {
+    Pause(if delay.is_zero() {
+        None
+    } else {
+        Some(Box::pin(tokio::time::sleep(delay)))
+    })
+}
+
+/// The future of [`pause`]: ready at once for a zero delay.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Pause(Option<Pin<Box<tokio::time::Sleep>>>);
+
+impl Future for Pause {
+    type Output = ();
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.0.as_mut() {
+            None => Poll::Ready(()),
+            Some(sleep) => sleep.as_mut().poll(cx),
+        }
+    }
+}
+
+/// What the hand-written retry future needs from a [`Retry`], owned or borrowed.
+#[doc(hidden)]
+pub trait Driver<E> {
+    /// The per-call state, reading the clock only when needed.
+    fn start_call(&self) -> CallState<tokio::time::Instant>;
+    /// The decision core ([`Retry::decide`]).
+    fn decide_after(
+        &self,
+        state: &mut CallState<tokio::time::Instant>,
+        error: &E,
+    ) -> Option<Duration>;
+}
+
+impl<E, W, U, H, R, G> Driver<E> for &Retry<'_, W, U, H, R, G>
+where
+    W: ErrorPredicate<E>,
+    U: ErrorPredicate<E>,
+    H: RetryAfter<E>,
+    R: EventHook<E>,
+    G: EventHook<E>,
+{
+    #[inline]
+    fn start_call(&self) -> CallState<tokio::time::Instant> {
+        self.start::<E, TokioClock>()
+    }
+    #[inline]
+    fn decide_after(
+        &self,
+        state: &mut CallState<tokio::time::Instant>,
+        error: &E,
+    ) -> Option<Duration> {
+        self.decide::<E, TokioClock>(state, error)
+    }
+}
+
+pin_project! {
+    /// The future of [`Retry::run_async`] and [`retry_async`]: the attempt's future, the
+    /// call's small state and, between attempts, a pause. Dropping it at any point drops the
+    /// attempt or the timer and leaves nothing behind.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct RetryFuture<D, F, Fut> {
+        driver: D,
+        op: F,
+        state: CallState<tokio::time::Instant>,
+        #[pin]
+        stage: Stage<Fut>,
+    }
+}
+
+pin_project! {
+    #[project = StageProj]
+    enum Stage<Fut> {
+        Start,
+        Attempt { #[pin] attempt: Fut },
+        Paused { pause: Pause },
+        Done,
+    }
+}
+
+impl<D, F, Fut> RetryFuture<D, F, Fut> {
+    fn new(driver: D, op: F) -> Self {
+        RetryFuture {
+            driver,
+            op,
+            state: CallState::new::<TokioClock>(false),
+            stage: Stage::Start,
+        }
+    }
+}
+
+impl<D, F, Fut, T, E> Future for RetryFuture<D, F, Fut>
+where
+    D: Driver<E>,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    type Output = Result<T, E>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.stage.as_mut().project() {
+                StageProj::Start => {
+                    // The first attempt begins at the first poll: time the call from here.
+                    *this.state = this.driver.start_call();
+                    let attempt = (this.op)();
+                    this.stage.set(Stage::Attempt { attempt });
+                }
+                StageProj::Attempt { attempt } => match ready(attempt.poll(cx)) {
+                    None => return Poll::Pending,
+                    Some(Ok(v)) => {
+                        this.stage.set(Stage::Done);
+                        return Poll::Ready(Ok(v));
+                    }
+                    Some(Err(e)) => match this.driver.decide_after(this.state, &e) {
+                        None => {
+                            this.stage.set(Stage::Done);
+                            return Poll::Ready(Err(e));
+                        }
+                        Some(delay) => {
+                            drop(e);
+                            if delay.is_zero() {
+                                let attempt = (this.op)();
+                                this.stage.set(Stage::Attempt { attempt });
+                            } else {
+                                this.stage.set(Stage::Paused {
+                                    pause: pause(delay),
+                                });
+                            }
+                        }
+                    },
+                },
+                StageProj::Paused { pause } => {
+                    if Pin::new(pause).poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    let attempt = (this.op)();
+                    this.stage.set(Stage::Attempt { attempt });
+                }
+                StageProj::Done => panic!("a retry future was polled after it completed"),
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn ready<T>(poll: Poll<T>) -> Option<T> {
+    match poll {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
     }
 }
 
@@ -122,7 +280,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!(r, Ok(3));
     /// # }
     /// ```
-    pub async fn run_async<T, E, F, Fut>(&self, mut op: F) -> Result<T, E>
+    pub fn run_async<T, E, F, Fut>(&self, op: F) -> RetryFuture<&Self, F, Fut>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -132,13 +290,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         R: EventHook<E>,
         G: EventHook<E>,
     {
-        let mut call = AsyncCall::new::<E>(self);
-        loop {
-            match call.judge(op().await) {
-                Step::Done(result) => return result,
-                Step::Again(delay) => pause(delay).await,
-            }
-        }
+        RetryFuture::new(self, op)
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -210,10 +362,30 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
 /// assert_eq!(r, Ok(2));
 /// # }
 /// ```
-pub async fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, op: F) -> Result<T, E>
+pub fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, op: F) -> RetryFuture<Plain<'_>, F, Fut>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    Retry::new(policy).run_async(op).await
+    RetryFuture::new(Plain(Retry::new(policy)), op)
+}
+
+/// The driver of [`retry_async`]: a [`Retry`] with no options, owned by the future.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Plain<'p>(Retry<'p>);
+
+impl<E> Driver<E> for Plain<'_> {
+    #[inline]
+    fn start_call(&self) -> CallState<tokio::time::Instant> {
+        <&Retry<'_> as Driver<E>>::start_call(&&self.0)
+    }
+    #[inline]
+    fn decide_after(
+        &self,
+        state: &mut CallState<tokio::time::Instant>,
+        error: &E,
+    ) -> Option<Duration> {
+        <&Retry<'_> as Driver<E>>::decide_after(&&self.0, state, error)
+    }
 }

@@ -413,8 +413,9 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
 
     /// The decision core, shared by every driver: after an attempt failed with `error`,
     /// returns the sleep before the next attempt, or `None` to give up (after `on_give_up`).
-    /// Follows the five steps of the contract in order.
-    #[inline]
+    /// Follows the five steps of the contract in order. Always inlined, so a constant policy
+    /// folds into it; the backoff math stays out of line.
+    #[inline(always)]
     pub(crate) fn decide<E, C: Clock>(
         &self,
         state: &mut CallState<C::Instant>,
@@ -439,7 +440,12 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
             return self.give_up::<E, C>(state, error);
         }
         // 3. The delay: the server's hint, else the backoff with jitter (capped inside).
-        let computed = Duration::from_nanos(state.schedule.next(policy, attempt, &mut ThreadRng));
+        let computed = if policy.get_initial_delay().is_zero() {
+            // Every backoff of a zero initial delay is zero, jitter included.
+            Duration::ZERO
+        } else {
+            next_delay(&mut state.schedule, policy, attempt)
+        };
         let delay = match self.retry_after.hint(error) {
             Some(hint) if hint > policy.get_max_delay() => {
                 return self.give_up::<E, C>(state, error)
@@ -505,19 +511,100 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         R: EventHook<E>,
         G: EventHook<E>,
     {
-        let mut state = self.start::<E, StdClock>();
+        // The first attempt runs before any per-call state exists: on success nothing else
+        // happens (the clock is read first only when a hook or `max_elapsed` needs it).
+        let start = self.start::<E, StdClock>();
+        match op() {
+            Ok(v) => Ok(v),
+            Err(e) => self.run_after_failure(op, start, e),
+        }
+    }
+
+    /// [`run`](Self::run) consuming the retry: the drivers of the attribute and of [`retry`]
+    /// build their `Retry` per call, and by value its fields are constants that only the
+    /// failure path materialises.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn run_owned<T, E, F>(self, mut op: F) -> Result<T, E>
+    where
+        F: FnMut() -> Result<T, E>,
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        if self.needs_clock::<E>() {
+            return self.run(op);
+        }
+        match op() {
+            Ok(v) => Ok(v),
+            Err(e) => self.run_owned_after_failure(op, e),
+        }
+    }
+
+    #[inline(never)]
+    fn run_owned_after_failure<T, E, F>(self, op: F, error: E) -> Result<T, E>
+    where
+        F: FnMut() -> Result<T, E>,
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        self.retry_loop(op, CallState::new::<StdClock>(false), error)
+    }
+
+    /// The rest of a sync call after its first failure, out of line so the success path
+    /// stays a call and a branch.
+    #[inline(never)]
+    fn run_after_failure<T, E, F>(
+        &self,
+        op: F,
+        state: CallState<std::time::Instant>,
+        error: E,
+    ) -> Result<T, E>
+    where
+        F: FnMut() -> Result<T, E>,
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
+        self.retry_loop(op, state, error)
+    }
+
+    /// Decide, sleep, try again: the sync driver's loop after a failure.
+    #[inline(always)]
+    fn retry_loop<T, E, F>(
+        &self,
+        mut op: F,
+        mut state: CallState<std::time::Instant>,
+        mut error: E,
+    ) -> Result<T, E>
+    where
+        F: FnMut() -> Result<T, E>,
+        W: ErrorPredicate<E>,
+        U: ErrorPredicate<E>,
+        H: RetryAfter<E>,
+        R: EventHook<E>,
+        G: EventHook<E>,
+    {
         loop {
+            match self.decide::<E, StdClock>(&mut state, &error) {
+                None => return Err(error),
+                Some(delay) => {
+                    drop(error);
+                    if !delay.is_zero() {
+                        std::thread::sleep(delay);
+                    }
+                }
+            }
             match op() {
                 Ok(v) => return Ok(v),
-                Err(e) => match self.decide::<E, StdClock>(&mut state, &e) {
-                    None => return Err(e),
-                    Some(delay) => {
-                        drop(e);
-                        if !delay.is_zero() {
-                            std::thread::sleep(delay);
-                        }
-                    }
-                },
+                Err(e) => error = e,
             }
         }
     }
@@ -551,5 +638,11 @@ pub fn retry<T, E, F>(policy: &RetryPolicy, op: F) -> Result<T, E>
 where
     F: FnMut() -> Result<T, E>,
 {
-    Retry::new(policy).run(op)
+    Retry::new(policy).run_owned(op)
+}
+
+/// The backoff math, out of line: the decision around it stays small enough to inline.
+#[inline(never)]
+fn next_delay(schedule: &mut Schedule, policy: &RetryPolicy, attempt: u32) -> Duration {
+    Duration::from_nanos(schedule.next(policy, attempt, &mut ThreadRng))
 }
