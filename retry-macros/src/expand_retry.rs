@@ -25,9 +25,17 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Block, Expr, LitStr};
 
 use crate::shape::{Flavor, Function};
+
+/// One `RetryPolicy` setter: `RetryPolicy::method(policy, args)`, placed at `span` (its key).
+pub(crate) struct Setter {
+    pub(crate) method: &'static str,
+    pub(crate) args: TokenStream,
+    pub(crate) span: Span,
+}
 
 /// Everything the expansion needs, already validated.
 pub(crate) struct RetryPlan {
@@ -36,8 +44,8 @@ pub(crate) struct RetryPlan {
     /// The starting policy: `RetryPolicy::exponential()` (or the `backoff` key's constructor),
     /// or the user's `policy = P` path.
     pub(crate) base: TokenStream,
-    /// Setter calls applied to `base`, each spanned at its key (`.max_attempts(5)`).
-    pub(crate) setters: Vec<TokenStream>,
+    /// Setter calls applied to `base` in order, each at its key.
+    pub(crate) setters: Vec<Setter>,
     pub(crate) when: Option<Expr>,
     pub(crate) unless: Option<Expr>,
     pub(crate) retry_after: Option<Expr>,
@@ -60,39 +68,75 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
 
     let marker = format_ident!("__retry_marker", span = Span::mixed_site());
     let retry = format_ident!("__retry", span = Span::mixed_site());
-    let policy_const = format_ident!("__RETRY_POLICY", span = Span::mixed_site());
+    // The same hygienic names, placed at a user's token so errors point there.
+    let marker_at =
+        |span: Span| syn::Ident::new("__retry_marker", Span::mixed_site().located_at(span));
+    let retry_at = |span: Span| syn::Ident::new("__retry", Span::mixed_site().located_at(span));
 
-    let base = &plan.base;
-    let setters = &plan.setters;
-    let policy_item = quote! {
-        const #policy_const: #krate::RetryPolicy = #base #(#setters)*;
-    };
+    // The policy as one constant expression. Each setter is a path call placed at its key
+    // (runtime path included), so a const-evaluation failure points at that key.
+    let mut policy = plan.base.clone();
+    for setter in &plan.setters {
+        let span = setter.span;
+        let krate_here = respan(krate, span);
+        let method = syn::Ident::new(setter.method, span);
+        let args = &setter.args;
+        policy = quote_spanned!(span=> #krate_here::RetryPolicy::#method(#policy, #args));
+    }
 
     // A policy's timeout is applied only where the attribute can see it is wanted: the
     // conversion `From<AttemptTimedOut>` is required only then.
-    let policy_timeout_check = match (plan.from_policy, plan.timeout) {
-        (Some(span), None) => {
-            let message = if flavor.is_async() {
+    let timeout_message = match (plan.from_policy, plan.timeout) {
+        (Some(span), None) => Some((
+            span,
+            if flavor.is_async() {
                 "`policy` sets a per-attempt timeout: repeat it as a `timeout = \"...\"` key on the attribute, so the error type's `From<AttemptTimedOut>` is required and the timeout applied"
             } else {
                 "`policy` sets a per-attempt timeout, which a sync function cannot apply"
-            };
-            quote_spanned! {span=>
-                const _: () = ::core::assert!(#policy_const.get_timeout().is_none(), #message);
-            }
-        }
-        _ => TokenStream::new(),
+            },
+        )),
+        _ => None,
     };
 
-    let policy_ref = match &plan.env {
+    // Without `env`, an inline `const { }` block: it may name `Self` and generic parameters
+    // (`policy = Self::POLICY`) and is promoted to `'static`. With `env`, a `static` holds the
+    // overrides, and a `static` cannot name them.
+    let (policy_items, policy_ref) = match &plan.env {
         Some(prefix) => {
+            let policy_const = format_ident!("__RETRY_POLICY", span = Span::mixed_site());
             let env_static = format_ident!("__RETRY_ENV", span = Span::mixed_site());
-            quote! {{
-                static #env_static: #private::EnvPolicy = #private::EnvPolicy::new(#policy_const, #prefix);
-                #env_static.get()
-            }}
+            let assert = timeout_message.map(|(span, message)| {
+                quote_spanned! {span=>
+                    const _: () = ::core::assert!(#policy_const.get_timeout().is_none(), #message);
+                }
+            });
+            (
+                quote! {
+                    const #policy_const: #krate::RetryPolicy = #policy;
+                    #assert
+                    static #env_static: #private::EnvPolicy = #private::EnvPolicy::new(#policy_const, #prefix);
+                },
+                quote!(#env_static.get()),
+            )
         }
-        None => quote!(&#policy_const),
+        None => match timeout_message {
+            // One constant block, evaluated once: an error in the policy is reported once.
+            Some((span, message)) => {
+                let checked = format_ident!("__retry_checked", span = Span::mixed_site());
+                let assert = quote_spanned! {span=>
+                    ::core::assert!(#checked.get_timeout().is_none(), #message);
+                };
+                (
+                    TokenStream::new(),
+                    quote!(&const {
+                        let #checked: #krate::RetryPolicy = #policy;
+                        #assert
+                        #checked
+                    }),
+                )
+            }
+            None => (TokenStream::new(), quote!(&const { #policy })),
+        },
     };
 
     let naming = if has_receiver {
@@ -107,32 +151,26 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
         quote!(.function(#name))
     };
 
+    // Each option is typed through the marker, placed at the user's expression so a closure of
+    // the wrong type is reported there.
     let mut options = TokenStream::new();
-    let typed = |expr: &Expr, how: &str, method: &str| {
-        let how = format_ident!("{}", how);
-        let method = format_ident!("{}", method);
-        quote!(.#method(#marker.#how(#expr)))
+    let mut typed = |expr: &Option<Expr>, how: &str, method: &str| {
+        if let Some(expr) = expr {
+            let span = expr.span();
+            let how = syn::Ident::new(how, span);
+            let method = syn::Ident::new(method, span);
+            let (marker_here, retry_here) = (marker_at(span), retry_at(span));
+            let krate_here = respan(krate, span);
+            options.extend(quote_spanned! {span=>
+                let #retry_here = #krate_here::Retry::#method(#retry_here, #marker_here.#how(#expr));
+            });
+        }
     };
-    if let Some(e) = &plan.when {
-        options.extend(typed(e, "predicate", "when"));
-    }
-    if let Some(e) = &plan.unless {
-        options.extend(typed(e, "predicate", "unless"));
-    }
-    if let Some(e) = &plan.retry_after {
-        options.extend(typed(e, "hint", "retry_after"));
-    }
-    if let Some(e) = &plan.on_retry {
-        options.extend(typed(e, "event_hook", "on_retry"));
-    }
-    if let Some(e) = &plan.on_give_up {
-        options.extend(typed(e, "event_hook", "on_give_up"));
-    }
-
-    let timeout_check = match plan.timeout {
-        Some(span) => quote_spanned!(span=> #marker.check_timeout();),
-        None => TokenStream::new(),
-    };
+    typed(&plan.when, "predicate", "when");
+    typed(&plan.unless, "predicate", "unless");
+    typed(&plan.retry_after, "hint", "retry_after");
+    typed(&plan.on_retry, "event_hook", "on_retry");
+    typed(&plan.on_give_up, "event_hook", "on_give_up");
 
     let prologue = quote! {
         let #marker = #private::Marker::new();
@@ -140,26 +178,38 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
         if false {
             return #marker.value();
         }
-        #policy_item
-        #policy_timeout_check
-        let #retry = #krate::Retry::new(#policy_ref) #naming #options;
-        #timeout_check
+        #policy_items
+        let #retry = #krate::Retry::new(#policy_ref) #naming;
+        #options
     };
-    let result_check = quote_spanned!(return_span=> #marker.check_result(););
+    // Placed at the return type: "not a `Result`" is reported there.
+    let marker_here = marker_at(return_span);
+    let private_here = respan(&private, return_span);
+    let result_check = quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
 
     let item = function.wrap_body(|body| {
+        let body_span = body.brace_token.span.join();
         let driver = match flavor {
-            Flavor::Sync => quote! {
-                #retry.run_owned(|| #body)
-            },
+            Flavor::Sync => {
+                // Placed at the body: a move out of an argument is reported at the user's move.
+                let closure = quote_spanned!(body_span=> || #body);
+                quote!(#retry.run_owned(#closure))
+            }
             Flavor::Async | Flavor::AsyncTrait => {
                 let call = format_ident!("__retry_call", span = Span::mixed_site());
                 let result = format_ident!("__retry_result", span = Span::mixed_site());
                 let delay = format_ident!("__retry_delay", span = Span::mixed_site());
-                let attempt = if plan.timeout.is_some() {
-                    quote!(#call.attempt_with_timeout(async #body).await)
-                } else {
-                    quote!(async #body.await)
+                let attempt = match plan.timeout {
+                    // Placed at the `timeout` key: a missing `From<AttemptTimedOut>` is
+                    // reported there.
+                    Some(span) => {
+                        let call_here =
+                            syn::Ident::new("__retry_call", Span::mixed_site().located_at(span));
+                        let method = syn::Ident::new("attempt_with_timeout", span);
+                        let block = quote_spanned!(body_span=> async #body);
+                        quote!(#call_here.#method(#block).await)
+                    }
+                    None => quote_spanned!(body_span=> async #body.await),
                 };
                 quote! {
                     let mut #call = #marker.async_call(&#retry);
@@ -180,6 +230,18 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
         })
     });
     quote!(#item)
+}
+
+/// The same tokens, located at `span` (keeping their hygiene).
+fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(t.span().located_at(span));
+            t
+        })
+        .collect()
 }
 
 fn block(tokens: TokenStream) -> Block {

@@ -7,7 +7,7 @@ use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 use crate::attr::{Backoff, Jitter, RetryArgs, Setting};
-use crate::expand_retry::{self, RetryPlan};
+use crate::expand_retry::{self, RetryPlan, Setter};
 use crate::shape::Function;
 
 pub(crate) fn retry_on_failure(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -74,7 +74,11 @@ fn plan(args: &RetryArgs) -> RetryPlan {
         (Some(policy), backoff) => {
             if let Some(b) = backoff {
                 let kind = backoff_path(b.value);
-                setters.push(quote_spanned!(b.key_span=> .backoff(#kind)));
+                setters.push(Setter {
+                    method: "backoff",
+                    args: quote!(#kind),
+                    span: b.key_span,
+                });
             }
             let path = &policy.value;
             quote_spanned!(policy.value_span=> #path)
@@ -93,15 +97,27 @@ fn plan(args: &RetryArgs) -> RetryPlan {
 
     if let Some(s) = &args.max_attempts {
         let n = Literal::u32_suffixed(s.value);
-        setters.push(quote_spanned!(s.key_span=> .max_attempts(#n)));
+        setters.push(Setter {
+            method: "max_attempts",
+            args: quote!(#n),
+            span: s.key_span,
+        });
     }
     if let Some(s) = &args.max_retries {
         let n = Literal::u32_suffixed(s.value);
-        setters.push(quote_spanned!(s.key_span=> .max_retries(#n)));
+        setters.push(Setter {
+            method: "max_retries",
+            args: quote!(#n),
+            span: s.key_span,
+        });
     }
     if let Some(s) = &args.multiplier {
         let m = Literal::f64_suffixed(s.value);
-        setters.push(quote_spanned!(s.key_span=> .multiplier(#m)));
+        setters.push(Setter {
+            method: "multiplier",
+            args: quote!(#m),
+            span: s.key_span,
+        });
     }
     if let Some(s) = &args.jitter {
         let j = match s.value {
@@ -113,32 +129,56 @@ fn plan(args: &RetryArgs) -> RetryPlan {
                 quote!(#krate::Jitter::Fraction(#f))
             }
         };
-        setters.push(quote_spanned!(s.key_span=> .jitter(#j)));
+        setters.push(Setter {
+            method: "jitter",
+            args: quote!(#j),
+            span: s.key_span,
+        });
     }
     match (&args.initial_delay, &args.max_delay) {
         (Some(i), Some(m)) => {
             // Both together, checked against each other only: the order they override a
             // `policy` in must not matter.
             let (iv, mv) = (duration_tokens(i.value), duration_tokens(m.value));
-            setters.push(quote_spanned!(i.later_key(m)=> .__delays(#iv, #mv)));
+            setters.push(Setter {
+                method: "__delays",
+                args: quote!(#iv, #mv),
+                span: i.later_key(m),
+            });
         }
         (Some(i), None) => {
             let v = duration_tokens(i.value);
-            setters.push(quote_spanned!(i.key_span=> .initial_delay(#v)));
+            setters.push(Setter {
+                method: "initial_delay",
+                args: quote!(#v),
+                span: i.key_span,
+            });
         }
         (None, Some(m)) => {
             let v = duration_tokens(m.value);
-            setters.push(quote_spanned!(m.key_span=> .max_delay(#v)));
+            setters.push(Setter {
+                method: "max_delay",
+                args: quote!(#v),
+                span: m.key_span,
+            });
         }
         (None, None) => {}
     }
     if let Some(s) = &args.max_elapsed {
         let v = duration_tokens(s.value);
-        setters.push(quote_spanned!(s.key_span=> .max_elapsed(#v)));
+        setters.push(Setter {
+            method: "max_elapsed",
+            args: quote!(#v),
+            span: s.key_span,
+        });
     }
     if let Some(s) = &args.timeout {
         let v = duration_tokens(s.value);
-        setters.push(quote_spanned!(s.key_span=> .timeout(#v)));
+        setters.push(Setter {
+            method: "timeout",
+            args: quote!(#v),
+            span: s.key_span,
+        });
     }
 
     let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());

@@ -66,6 +66,14 @@ impl Function {
                 format!("`#[{attr_name}]` needs a function that returns `Result<T, E>`, and this one returns `()`"),
             ));
         }
+        if let ReturnType::Type(_, ty) = &sig.output {
+            if let Some(what) = not_a_result(ty) {
+                return Err(syn::Error::new_spanned(
+                    ty,
+                    format!("`#[{attr_name}]` needs a function that returns `Result<T, E>` (or an alias such as `io::Result<T>`), and this one returns {what}"),
+                ));
+            }
+        }
         let flavor = if sig.asyncness.is_some() {
             Flavor::Async
         } else if async_trait_body(&parsed.block).is_some() {
@@ -205,6 +213,34 @@ fn is_box_pin(func: &Expr) -> bool {
         .map(|s| s.ident.to_string())
         .collect();
     segments.ends_with(&["Box".to_string(), "pin".to_string()])
+}
+
+/// What a return type is when it is visibly not a `Result` (a primitive, `String`, `Option`,
+/// `Vec`, a tuple, a reference, `impl Trait`...); `None` when it may be one or an alias of one
+/// (the compiler then checks it, with this library's message).
+fn not_a_result(ty: &syn::Type) -> Option<String> {
+    const NOT_RESULTS: &[&str] = &[
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String", "Option", "Vec", "Box", "Rc", "Arc",
+    ];
+    let text = || {
+        let written = quote::ToTokens::to_token_stream(ty).to_string();
+        format!("`{}`", written.replace(' ', ""))
+    };
+    match ty {
+        syn::Type::Paren(p) => not_a_result(&p.elem),
+        syn::Type::Group(g) => not_a_result(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            NOT_RESULTS
+                .contains(&last.ident.to_string().as_str())
+                .then(text)
+        }
+        syn::Type::Path(_) | syn::Type::Macro(_) | syn::Type::Infer(_) | syn::Type::Verbatim(_) => {
+            None
+        }
+        _ => Some(text()),
+    }
 }
 
 #[cfg(test)]

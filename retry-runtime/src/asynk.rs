@@ -83,7 +83,7 @@ impl<'r, 'p, W, U, H, R, G> AsyncCall<'r, 'p, W, U, H, R, G> {
     pub async fn attempt_with_timeout<T, E, F>(&self, attempt: F) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
-        E: From<AttemptTimedOut>,
+        E: crate::__private::TimeoutError,
     {
         match self.retry.policy().get_timeout() {
             None => attempt.await,

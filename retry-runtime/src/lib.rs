@@ -83,16 +83,11 @@ pub mod __private {
         }
     }
 
-    impl<R> Marker<R> {
-        /// Fails to compile, with a message written for this library, unless the annotated
-        /// function returns a `Result` (or an alias of one).
-        #[inline(always)]
-        pub fn check_result(&self)
-        where
-            R: IsResult,
-        {
-        }
-    }
+    /// Fails to compile, with a message written for this library, unless the annotated
+    /// function returns a `Result` (or an alias of one). The expansion places the call at the
+    /// function's return type.
+    #[inline(always)]
+    pub fn check_result<R: IsResult>(_: &Marker<R>) {}
 
     /// Implemented by `Result<T, E>` only: the attributes need a function returning a result.
     #[diagnostic::on_unimplemented(
@@ -106,21 +101,13 @@ pub mod __private {
     /// Implemented by every error type that can hold an [`AttemptTimedOut`](crate::AttemptTimedOut).
     #[diagnostic::on_unimplemented(
         message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
-        label = "the function's error type",
+        label = "needs `From<AttemptTimedOut>`",
         note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
     )]
     pub trait TimeoutError: From<crate::AttemptTimedOut> {}
     impl<E: From<crate::AttemptTimedOut>> TimeoutError for E {}
 
     impl<T, E> Marker<Result<T, E>> {
-        /// Checks, with a readable message, that `E: From<AttemptTimedOut>` (for `timeout`).
-        #[inline(always)]
-        pub fn check_timeout(&self)
-        where
-            E: TimeoutError,
-        {
-        }
-
         /// Starts an async call of `retry` with the annotated function's error type.
         #[cfg(feature = "tokio")]
         #[inline(always)]
