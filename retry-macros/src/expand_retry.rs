@@ -179,13 +179,15 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
             return #marker.value();
         }
         #policy_items
-        let #retry = #krate::Retry::new(#policy_ref) #naming;
-        #options
     };
     // Placed at the return type: "not a `Result`" is reported there.
     let marker_here = marker_at(return_span);
     let private_here = respan(&private, return_span);
     let result_check = quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
+    let build_retry = quote! {
+        let #retry = #krate::Retry::new(#policy_ref) #naming;
+        #options
+    };
 
     let item = function.wrap_body(|body| {
         let body_span = body.brace_token.span.join();
@@ -193,32 +195,54 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
             Flavor::Sync => {
                 // Placed at the body: a move out of an argument is reported at the user's move.
                 let closure = quote_spanned!(body_span=> || #body);
-                quote!(#retry.run_owned(#closure))
+                quote! {
+                    #build_retry
+                    #retry.run_owned(#closure)
+                }
             }
             Flavor::Async | Flavor::AsyncTrait => {
-                let call = format_ident!("__retry_call", span = Span::mixed_site());
+                // Only the policy pointer and the small call state live in the future while an
+                // attempt runs; the `Retry` with its options is built after a failure.
+                let policy = format_ident!("__retry_policy", span = Span::mixed_site());
+                let state = format_ident!("__retry_state", span = Span::mixed_site());
                 let result = format_ident!("__retry_result", span = Span::mixed_site());
+                let error = format_ident!("__retry_error", span = Span::mixed_site());
                 let delay = format_ident!("__retry_delay", span = Span::mixed_site());
+                let value = format_ident!("__retry_value", span = Span::mixed_site());
+                let hooks_need_clock = plan.on_retry.is_some() || plan.on_give_up.is_some();
                 let attempt = match plan.timeout {
                     // Placed at the `timeout` key: a missing `From<AttemptTimedOut>` is
                     // reported there.
                     Some(span) => {
-                        let call_here =
-                            syn::Ident::new("__retry_call", Span::mixed_site().located_at(span));
-                        let method = syn::Ident::new("attempt_with_timeout", span);
+                        let state_here =
+                            syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
+                        let method = syn::Ident::new("with_timeout", span);
                         let block = quote_spanned!(body_span=> async #body);
-                        quote!(#call_here.#method(#block).await)
+                        quote!(#state_here.#method(#policy, #block).await)
                     }
                     None => quote_spanned!(body_span=> async #body.await),
                 };
                 quote! {
-                    let mut #call = #marker.async_call(&#retry);
+                    let #policy: &#krate::RetryPolicy = #policy_ref;
+                    let mut #state = #private::async_state(
+                        #hooks_need_clock || #policy.get_max_elapsed().is_some(),
+                    );
                     loop {
                         let #result = #attempt;
-                        match #call.judge(#result) {
-                            #private::Step::Done(#result) => return #result,
-                            #private::Step::Again(#delay) => #private::pause(#delay).await,
-                        }
+                        let #delay = match #result {
+                            #private::Result::Ok(#value) => return #private::Result::Ok(#value),
+                            #private::Result::Err(#error) => {
+                                let #retry = #krate::Retry::new(#policy) #naming;
+                                #options
+                                match #private::async_decide(&#retry, &mut #state, &#error) {
+                                    ::core::option::Option::Some(#delay) => #delay,
+                                    ::core::option::Option::None => {
+                                        return #private::Result::Err(#error)
+                                    }
+                                }
+                            }
+                        };
+                        #private::pause(#delay).await;
                     }
                 }
             }

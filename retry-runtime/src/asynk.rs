@@ -98,6 +98,58 @@ impl<'r, 'p, W, U, H, R, G> AsyncCall<'r, 'p, W, U, H, R, G> {
     }
 }
 
+/// The per-call state of an async call driven by the attribute's expansion. Reads tokio's
+/// clock only when `needs_clock` (a hook or `max_elapsed` needs the start time).
+#[doc(hidden)]
+#[inline(always)]
+pub fn async_state(needs_clock: bool) -> CallState<tokio::time::Instant> {
+    CallState::new::<TokioClock>(needs_clock)
+}
+
+/// After an async attempt failed: the sleep before the next attempt, or `None` to give up
+/// (after `on_give_up`). The attribute builds `retry` here, after the failure, so nothing of
+/// it lives in the function's future while an attempt runs.
+#[doc(hidden)]
+#[inline(always)]
+pub fn async_decide<E, W, U, H, R, G>(
+    retry: &Retry<'_, W, U, H, R, G>,
+    state: &mut CallState<tokio::time::Instant>,
+    error: &E,
+) -> Option<Duration>
+where
+    W: ErrorPredicate<E>,
+    U: ErrorPredicate<E>,
+    H: RetryAfter<E>,
+    R: EventHook<E>,
+    G: EventHook<E>,
+{
+    retry.decide::<E, TokioClock>(state, error)
+}
+
+impl CallState<tokio::time::Instant> {
+    /// Runs one attempt under `policy`'s per-attempt timeout, if it has one; a timed-out
+    /// attempt fails with `E::from(AttemptTimedOut)`. (A method, so the expansion can place a
+    /// missing `From<AttemptTimedOut>` at the `timeout` key.)
+    #[doc(hidden)]
+    #[inline]
+    pub async fn with_timeout<T, E, F>(&self, policy: &RetryPolicy, attempt: F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: crate::__private::TimeoutError,
+    {
+        match policy.get_timeout() {
+            None => attempt.await,
+            Some(limit) => match tokio::time::timeout(limit, attempt).await {
+                Ok(result) => result,
+                Err(_) => Err(E::from(AttemptTimedOut::new(
+                    self.attempts_so_far() + 1,
+                    limit,
+                ))),
+            },
+        }
+    }
+}
+
 /// Sleeps `delay` on tokio's timer; a zero delay touches no timer and does not yield.
 /// The timer is boxed only when there is one, so a retrying future stays small.
 #[doc(hidden)]
@@ -367,18 +419,19 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    RetryFuture::new(Plain(Retry::new(policy)), op)
+    RetryFuture::new(Plain(policy), op)
 }
 
-/// The driver of [`retry_async`]: a [`Retry`] with no options, owned by the future.
+/// The driver of [`retry_async`]: a [`Retry`] with no options, made from the policy when a
+/// decision is due, so the future holds one pointer.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
-pub struct Plain<'p>(Retry<'p>);
+pub struct Plain<'p>(&'p RetryPolicy);
 
 impl<E> Driver<E> for Plain<'_> {
     #[inline]
     fn start_call(&self) -> CallState<tokio::time::Instant> {
-        <&Retry<'_> as Driver<E>>::start_call(&&self.0)
+        <&Retry<'_> as Driver<E>>::start_call(&&Retry::new(self.0))
     }
     #[inline]
     fn decide_after(
@@ -386,6 +439,6 @@ impl<E> Driver<E> for Plain<'_> {
         state: &mut CallState<tokio::time::Instant>,
         error: &E,
     ) -> Option<Duration> {
-        <&Retry<'_> as Driver<E>>::decide_after(&&self.0, state, error)
+        <&Retry<'_> as Driver<E>>::decide_after(&&Retry::new(self.0), state, error)
     }
 }

@@ -56,7 +56,7 @@ pub use retry_macros::retry_on_failure;
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "tokio")]
-    pub use crate::asynk::{pause, AsyncCall, Step};
+    pub use crate::asynk::{async_decide, async_state, pause, AsyncCall, Step};
     pub use crate::env::EnvPolicy;
     pub use crate::retry::CallState;
     pub use crate::site::MethodName;
