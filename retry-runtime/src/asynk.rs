@@ -5,8 +5,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use pin_project_lite::pin_project;
-
 use crate::error::AttemptTimedOut;
 use crate::retry::{CallState, Clock, ErrorPredicate, EventHook, Retry, RetryAfter};
 use crate::RetryPolicy;
@@ -179,140 +177,6 @@ impl Future for Pause {
     }
 }
 
-/// What the hand-written retry future needs from a [`Retry`], owned or borrowed.
-#[doc(hidden)]
-pub trait Driver<E> {
-    /// The per-call state, reading the clock only when needed.
-    fn start_call(&self) -> CallState<tokio::time::Instant>;
-    /// The decision core ([`Retry::decide`]).
-    fn decide_after(
-        &self,
-        state: &mut CallState<tokio::time::Instant>,
-        error: &E,
-    ) -> Option<Duration>;
-}
-
-impl<E, W, U, H, R, G> Driver<E> for &Retry<'_, W, U, H, R, G>
-where
-    W: ErrorPredicate<E>,
-    U: ErrorPredicate<E>,
-    H: RetryAfter<E>,
-    R: EventHook<E>,
-    G: EventHook<E>,
-{
-    #[inline]
-    fn start_call(&self) -> CallState<tokio::time::Instant> {
-        self.start::<E, TokioClock>()
-    }
-    #[inline]
-    fn decide_after(
-        &self,
-        state: &mut CallState<tokio::time::Instant>,
-        error: &E,
-    ) -> Option<Duration> {
-        self.decide::<E, TokioClock>(state, error)
-    }
-}
-
-pin_project! {
-    /// The future of [`Retry::run_async`] and [`retry_async`]: the attempt's future, the
-    /// call's small state and, between attempts, a pause. Dropping it at any point drops the
-    /// attempt or the timer and leaves nothing behind.
-    #[must_use = "futures do nothing unless polled"]
-    pub struct RetryFuture<D, F, Fut> {
-        driver: D,
-        op: F,
-        state: CallState<tokio::time::Instant>,
-        #[pin]
-        stage: Stage<Fut>,
-    }
-}
-
-pin_project! {
-    #[project = StageProj]
-    enum Stage<Fut> {
-        Start,
-        Attempt { #[pin] attempt: Fut },
-        Paused { pause: Pause },
-        Done,
-    }
-}
-
-impl<D, F, Fut> RetryFuture<D, F, Fut> {
-    fn new(driver: D, op: F) -> Self {
-        RetryFuture {
-            driver,
-            op,
-            state: CallState::new::<TokioClock>(false),
-            stage: Stage::Start,
-        }
-    }
-}
-
-impl<D, F, Fut, T, E> Future for RetryFuture<D, F, Fut>
-where
-    D: Driver<E>,
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, E>>,
-{
-    type Output = Result<T, E>;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        loop {
-            match this.stage.as_mut().project() {
-                StageProj::Start => {
-                    // The first attempt begins at the first poll: time the call from here.
-                    *this.state = this.driver.start_call();
-                    let attempt = (this.op)();
-                    this.stage.set(Stage::Attempt { attempt });
-                }
-                StageProj::Attempt { attempt } => match ready(attempt.poll(cx)) {
-                    None => return Poll::Pending,
-                    Some(Ok(v)) => {
-                        this.stage.set(Stage::Done);
-                        return Poll::Ready(Ok(v));
-                    }
-                    Some(Err(e)) => match this.driver.decide_after(this.state, &e) {
-                        None => {
-                            this.stage.set(Stage::Done);
-                            return Poll::Ready(Err(e));
-                        }
-                        Some(delay) => {
-                            drop(e);
-                            if delay.is_zero() {
-                                let attempt = (this.op)();
-                                this.stage.set(Stage::Attempt { attempt });
-                            } else {
-                                this.stage.set(Stage::Paused {
-                                    pause: pause(delay),
-                                });
-                            }
-                        }
-                    },
-                },
-                StageProj::Paused { pause } => {
-                    if Pin::new(pause).poll(cx).is_pending() {
-                        return Poll::Pending;
-                    }
-                    let attempt = (this.op)();
-                    this.stage.set(Stage::Attempt { attempt });
-                }
-                StageProj::Done => panic!("a retry future was polled after it completed"),
-            }
-        }
-    }
-}
-
-#[inline(always)]
-fn ready<T>(poll: Poll<T>) -> Option<T> {
-    match poll {
-        Poll::Ready(v) => Some(v),
-        Poll::Pending => None,
-    }
-}
-
 impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
     /// `tokio::time::sleep` between attempts. Applies no per-attempt timeout (see
@@ -332,7 +196,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!(r, Ok(3));
     /// # }
     /// ```
-    pub fn run_async<T, E, F, Fut>(&self, op: F) -> RetryFuture<&Self, F, Fut>
+    pub async fn run_async<T, E, F, Fut>(&self, mut op: F) -> Result<T, E>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -342,7 +206,21 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         R: EventHook<E>,
         G: EventHook<E>,
     {
-        RetryFuture::new(self, op)
+        // The same shape as the attribute's expansion: while an attempt runs, the future
+        // holds only `self`, `op`, the small call state and the attempt.
+        let mut state = self.start::<E, TokioClock>();
+        loop {
+            let error = match op().await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let delay = match self.decide::<E, TokioClock>(&mut state, &error) {
+                Some(delay) => delay,
+                None => return Err(error),
+            };
+            drop(error);
+            pause(delay).await;
+        }
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -414,31 +292,25 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
 /// assert_eq!(r, Ok(2));
 /// # }
 /// ```
-pub fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, op: F) -> RetryFuture<Plain<'_>, F, Fut>
+pub async fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, op: F) -> Result<T, E>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    RetryFuture::new(Plain(policy), op)
-}
-
-/// The driver of [`retry_async`]: a [`Retry`] with no options, made from the policy when a
-/// decision is due, so the future holds one pointer.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct Plain<'p>(&'p RetryPolicy);
-
-impl<E> Driver<E> for Plain<'_> {
-    #[inline]
-    fn start_call(&self) -> CallState<tokio::time::Instant> {
-        <&Retry<'_> as Driver<E>>::start_call(&&Retry::new(self.0))
-    }
-    #[inline]
-    fn decide_after(
-        &self,
-        state: &mut CallState<tokio::time::Instant>,
-        error: &E,
-    ) -> Option<Duration> {
-        <&Retry<'_> as Driver<E>>::decide_after(&&Retry::new(self.0), state, error)
+    // The loop itself, not a call to `run_async`: one state machine, holding only the policy,
+    // `op`, the small call state and the attempt while an attempt runs.
+    let mut op = op;
+    let mut state = async_state(policy.get_max_elapsed().is_some());
+    loop {
+        let error = match op().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let delay = match async_decide(&Retry::new(policy), &mut state, &error) {
+            Some(delay) => delay,
+            None => return Err(error),
+        };
+        drop(error);
+        pause(delay).await;
     }
 }
