@@ -361,6 +361,19 @@ mod asynk {
         retry_runtime::retry_async(&ZERO_DELAY, flaky_async).await
     }
 
+    /// The floor of any async retry loop: one attempt and, on error, one suspension point, with
+    /// no state and no policy at all. What a retrying async function can cost at best over a
+    /// bare call, measured in the same group.
+    #[inline(never)]
+    pub async fn floor_loop() -> Result<u32, Transient> {
+        loop {
+            match op_async(INPUT).await {
+                Ok(v) => return Ok(v),
+                Err(_) => tokio::task::yield_now().await,
+            }
+        }
+    }
+
     /// The attribute on an async function, as a user writes it.
     #[inline(never)]
     #[retry_runtime::retry_on_failure(policy = POLICY)]
@@ -423,6 +436,7 @@ fn async_success(c: &mut Criterion) {
     bench_async(&mut g, &rt, "bare", asynk::bare);
     bench_async(&mut g, &rt, "ours", asynk::ours);
     bench_async(&mut g, &rt, "ours_attr", asynk::ours_attr);
+    bench_async(&mut g, &rt, "floor_loop", asynk::floor_loop);
     g.bench_function("tower", |b| {
         b.iter_custom(|iters| async_iters!(rt, iters, asynk::tower(&mut tower_svc, INPUT)))
     });
