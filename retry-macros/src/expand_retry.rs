@@ -5,23 +5,36 @@
 //! ```text
 //! fn f(args) -> R {
 //!     let marker = Marker::new();
-//!     if false { return marker.value(); }          // ties the marker to R
-//!     const POLICY: RetryPolicy = <base>.<setters>; // checked at compile time
-//!     let retry = Retry::new(&POLICY).function("f").when(marker.predicate(<when>))...;
-//!     retry.run(|| { <body> })                      // `?` and `return` end one attempt
+//!     if false { return marker.value(); }      // ties the marker to R: closures need no types
+//!     check_result(&marker);                   // "not a Result", placed at the return type
+//!     let retry = Retry::new(&const { <base>.<setters> })   // checked at compile time
+//!         .function("f");
+//!     let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
+//!     retry.run_owned(|| { <body> })           // `?` and `return` end one attempt
 //! }
 //! ```
 //!
 //! and an async one loops on a fresh `async { <body> }` per attempt, so the arguments are
-//! borrowed anew each time and the future stays `Send` when the body's is:
+//! borrowed anew each time and the future stays `Send` when the body's is. Only the policy
+//! pointer and the small call state live in the future while an attempt runs; the `Retry` with
+//! its options is built after a failure:
 //!
 //! ```text
-//!     let mut call = marker.async_call(&retry);
+//!     let policy = &const { .. };
+//!     let mut state = async_state(<hooks or max_elapsed need the clock>);
 //!     loop {
-//!         let result = async { <body> }.await;
-//!         match call.judge(result) { Done(r) => return r, Again(d) => pause(d).await }
+//!         let error = match async { <body> }.await { Ok(v) => return Ok(v), Err(e) => e };
+//!         let retry = Retry::new(policy).function("f") <options>;
+//!         let delay = match async_decide(&retry, &mut state, &error) {
+//!             Some(d) => d,
+//!             None => return Err(error),
+//!         };
+//!         pause(delay).await;                  // zero: no timer, no yield
 //!     }
 //! ```
+//!
+//! One wrapper per attribute: stacking (with `#[circuit_breaker]`, `#[fallback]`) comes with
+//! those attributes.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

@@ -24,76 +24,24 @@ impl Clock for TokioClock {
     }
 }
 
-/// What to do after an attempt: return this result, or sleep and try again.
-#[doc(hidden)]
-pub enum Step<T, E> {
-    /// Return this result from the call.
-    Done(Result<T, E>),
-    /// Sleep this long (zero: not at all), then run the next attempt.
-    Again(Duration),
-}
-
-/// One async call in progress: the driver the attribute's expansion and
-/// [`Retry::run_async`] share. The attempt future is created by the caller each time (so it
-/// may borrow the arguments afresh), then [`judge`](Self::judge) decides.
-#[doc(hidden)]
-pub struct AsyncCall<'r, 'p, W, U, H, R, G> {
-    retry: &'r Retry<'p, W, U, H, R, G>,
-    state: CallState<tokio::time::Instant>,
-}
-
-impl<'r, 'p, W, U, H, R, G> AsyncCall<'r, 'p, W, U, H, R, G> {
-    /// Starts a call (reads tokio's clock only if a hook or `max_elapsed` needs it). `E` is the
-    /// call's error type.
-    #[inline]
-    pub fn new<E>(retry: &'r Retry<'p, W, U, H, R, G>) -> Self
-    where
-        R: EventHook<E>,
-        G: EventHook<E>,
-    {
-        AsyncCall {
-            retry,
-            state: retry.start::<E, TokioClock>(),
+/// The async retry loop, written once for the three drivers below. It stays a macro, not a
+/// shared `async fn`, so each driver is one state machine (a nested future costs a few ns on
+/// the success path). `$attempt` runs one attempt; `$decide` is `Retry::decide`.
+macro_rules! async_retry_loop {
+    ($state:ident, $attempt:expr, $decide:expr) => {
+        loop {
+            let error = match $attempt {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let delay = match $decide(&mut $state, &error) {
+                Some(delay) => delay,
+                None => return Err(error),
+            };
+            drop(error);
+            pause(delay).await;
         }
-    }
-
-    /// Decides after an attempt: `Done` with the result to return, or `Again` after a sleep.
-    #[inline]
-    pub fn judge<T, E>(&mut self, result: Result<T, E>) -> Step<T, E>
-    where
-        W: ErrorPredicate<E>,
-        U: ErrorPredicate<E>,
-        H: RetryAfter<E>,
-        R: EventHook<E>,
-        G: EventHook<E>,
-    {
-        match result {
-            Ok(v) => Step::Done(Ok(v)),
-            Err(e) => match self.retry.decide::<E, TokioClock>(&mut self.state, &e) {
-                None => Step::Done(Err(e)),
-                Some(delay) => Step::Again(delay),
-            },
-        }
-    }
-
-    /// Runs one attempt under the policy's per-attempt `timeout`, if it has one.
-    #[inline]
-    pub async fn attempt_with_timeout<T, E, F>(&self, attempt: F) -> Result<T, E>
-    where
-        F: Future<Output = Result<T, E>>,
-        E: crate::__private::TimeoutError,
-    {
-        match self.retry.policy().get_timeout() {
-            None => attempt.await,
-            Some(limit) => match tokio::time::timeout(limit, attempt).await {
-                Ok(result) => result,
-                Err(_) => Err(E::from(AttemptTimedOut::new(
-                    self.state.attempts_so_far() + 1,
-                    limit,
-                ))),
-            },
-        }
-    }
+    };
 }
 
 /// The per-call state of an async call driven by the attribute's expansion. Reads tokio's
@@ -209,18 +157,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
         let mut state = self.start::<E, TokioClock>();
-        loop {
-            let error = match op().await {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
-            };
-            let delay = match self.decide::<E, TokioClock>(&mut state, &error) {
-                Some(delay) => delay,
-                None => return Err(error),
-            };
-            drop(error);
-            pause(delay).await;
-        }
+        async_retry_loop!(state, op().await, |state: &mut _, error: &E| self
+            .decide::<E, TokioClock>(state, error))
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -261,14 +199,12 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         R: EventHook<E>,
         G: EventHook<E>,
     {
-        let mut call = AsyncCall::new::<E>(self);
-        loop {
-            let result = call.attempt_with_timeout(op()).await;
-            match call.judge(result) {
-                Step::Done(result) => return result,
-                Step::Again(delay) => pause(delay).await,
-            }
-        }
+        let mut state = self.start::<E, TokioClock>();
+        async_retry_loop!(
+            state,
+            state.with_timeout(self.policy(), op()).await,
+            |state: &mut _, error: &E| self.decide::<E, TokioClock>(state, error)
+        )
     }
 }
 
@@ -301,16 +237,7 @@ where
     // `op`, the small call state and the attempt while an attempt runs.
     let mut op = op;
     let mut state = async_state(policy.get_max_elapsed().is_some());
-    loop {
-        let error = match op().await {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let delay = match async_decide(&Retry::new(policy), &mut state, &error) {
-            Some(delay) => delay,
-            None => return Err(error),
-        };
-        drop(error);
-        pause(delay).await;
-    }
+    async_retry_loop!(state, op().await, |state: &mut _, error: &E| {
+        async_decide(&Retry::new(policy), state, error)
+    })
 }

@@ -56,7 +56,7 @@ pub use retry_macros::retry_on_failure;
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "tokio")]
-    pub use crate::asynk::{async_decide, async_state, pause, AsyncCall, Step};
+    pub use crate::asynk::{async_decide, async_state, pause, Pause};
     pub use crate::env::EnvPolicy;
     pub use crate::retry::CallState;
     pub use crate::site::MethodName;
@@ -108,20 +108,6 @@ pub mod __private {
     impl<E: From<crate::AttemptTimedOut>> TimeoutError for E {}
 
     impl<T, E> Marker<Result<T, E>> {
-        /// Starts an async call of `retry` with the annotated function's error type.
-        #[cfg(feature = "tokio")]
-        #[inline(always)]
-        pub fn async_call<'r, 'p, W, U, H, G, O>(
-            &self,
-            retry: &'r crate::Retry<'p, W, U, H, G, O>,
-        ) -> crate::asynk::AsyncCall<'r, 'p, W, U, H, G, O>
-        where
-            G: crate::EventHook<E>,
-            O: crate::EventHook<E>,
-        {
-            crate::asynk::AsyncCall::new::<E>(retry)
-        }
-
         /// Types an error predicate (`when`, `unless`).
         #[inline(always)]
         pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> F {
