@@ -25,7 +25,6 @@ use crate::site::{FnName, MethodName};
 /// assert_eq!(*seen.borrow(), [(1, 503), (2, 503)]);
 /// ```
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct RetryEvent<'a, E> {
     /// The error of the attempt that failed.
     pub error: &'a E,
