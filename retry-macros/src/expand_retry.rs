@@ -33,15 +33,16 @@
 //!     }
 //! ```
 //!
-//! One wrapper per attribute: stacking (with `#[circuit_breaker]`, `#[fallback]`) comes with
-//! those attributes.
+//! In a stack (see `stack`), `<body>` is the expression of the layer below, and the loop
+//! `break`s with the result instead of returning, so a layer above sees it.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Block, Expr, LitStr};
+use syn::{Expr, Ident, LitStr};
 
-use crate::shape::{Flavor, Function};
+use crate::shape::Flavor;
+use crate::stack::{Cx, Inner};
 
 /// One `RetryPolicy` setter: `RetryPolicy::method(policy, args)`, placed at `span` (its key).
 pub(crate) struct Setter {
@@ -52,8 +53,6 @@ pub(crate) struct Setter {
 
 /// Everything the expansion needs, already validated.
 pub(crate) struct RetryPlan {
-    /// Path of the runtime crate (`::retry_runtime` unless `crate = "..."`).
-    pub(crate) krate: TokenStream,
     /// The starting policy: `RetryPolicy::exponential()` (or the `backoff` key's constructor),
     /// or the user's `policy = P` path.
     pub(crate) base: TokenStream,
@@ -71,19 +70,21 @@ pub(crate) struct RetryPlan {
     pub(crate) from_policy: Option<Span>,
 }
 
-pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
-    let krate = &plan.krate;
+/// The retry layer: an expression giving the function's result after retrying `inner`.
+/// `open` is the flag a breaker below raises when it rejects a call (then the retry gives up
+/// at once). The loop's `break`s sit directly in its own body (a layer below is a complete
+/// expression, the user's body a closure or an `async` block), so they need no label.
+pub(crate) fn layer(
+    cx: &Cx,
+    krate: &TokenStream,
+    plan: RetryPlan,
+    inner: Inner,
+    open: Option<&Ident>,
+) -> TokenStream {
     let private = quote!(#krate::__private);
-    let flavor = function.flavor;
-    let name = function.sig().ident.to_string();
-    let has_receiver = function.has_receiver();
-    let return_span = function.return_span();
-
-    let marker = format_ident!("__retry_marker", span = Span::mixed_site());
+    let flavor = cx.flavor;
     let retry = format_ident!("__retry", span = Span::mixed_site());
     // The same hygienic names, placed at a user's token so errors point there.
-    let marker_at =
-        |span: Span| syn::Ident::new("__retry_marker", Span::mixed_site().located_at(span));
     let retry_at = |span: Span| syn::Ident::new("__retry", Span::mixed_site().located_at(span));
 
     // The policy as one constant expression. Each setter is a path call placed at its key
@@ -152,7 +153,9 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
         },
     };
 
-    let naming = if has_receiver {
+    // A method's `Type::name` is built on the first failure, never on the success path.
+    let name = &cx.name;
+    let naming = if cx.has_receiver {
         let cache = format_ident!("__RETRY_NAME", span = Span::mixed_site());
         quote! {
             .method({
@@ -167,110 +170,135 @@ pub(crate) fn expand(function: Function, plan: RetryPlan) -> TokenStream {
     // Each option is typed through the marker, placed at the user's expression so a closure of
     // the wrong type is reported there.
     let mut options = TokenStream::new();
-    let mut typed = |expr: &Option<Expr>, how: &str, method: &str| {
-        if let Some(expr) = expr {
-            let span = expr.span();
-            let how = syn::Ident::new(how, span);
-            let method = syn::Ident::new(method, span);
-            let (marker_here, retry_here) = (marker_at(span), retry_at(span));
-            let krate_here = respan(krate, span);
-            options.extend(quote_spanned! {span=>
-                let #retry_here = #krate_here::Retry::#method(#retry_here, #marker_here.#how(#expr));
-            });
+    let mut typed = |expr: &Option<Expr>, how: &str, method: &str, stop: Option<TokenStream>| {
+        match expr {
+            Some(expr) => {
+                let span = expr.span();
+                let how = syn::Ident::new(how, span);
+                let method = syn::Ident::new(method, span);
+                let (marker_here, retry_here) = (cx.marker_at(span), retry_at(span));
+                let krate_here = respan(krate, span);
+                let value = quote_spanned!(span=> #marker_here.#how(#expr));
+                let value = match &stop {
+                    Some(flag) => quote!(#private::StopIf(#flag, #value)),
+                    None => value,
+                };
+                options.extend(quote_spanned! {span=>
+                    let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
+                });
+            }
+            None => {
+                if let Some(flag) = stop {
+                    let method = syn::Ident::new(method, Span::call_site());
+                    options.extend(quote! {
+                        let #retry = #krate::Retry::#method(#retry, #private::StopIf(#flag, #krate::Unset));
+                    });
+                }
+            }
         }
     };
-    typed(&plan.when, "predicate", "when");
-    typed(&plan.unless, "predicate", "unless");
-    typed(&plan.retry_after, "hint", "retry_after");
-    typed(&plan.on_retry, "event_hook", "on_retry");
-    typed(&plan.on_give_up, "event_hook", "on_give_up");
+    // A rejection by an open circuit below is a permanent error: checked first, with `unless`.
+    let stop = open.map(|flag| {
+        if flavor.is_async() {
+            quote!(#flag)
+        } else {
+            quote!(&#flag)
+        }
+    });
+    typed(&plan.when, "predicate", "when", None);
+    typed(&plan.unless, "predicate", "unless", stop);
+    typed(&plan.retry_after, "hint", "retry_after", None);
+    typed(&plan.on_retry, "event_hook", "on_retry", None);
+    typed(&plan.on_give_up, "event_hook", "on_give_up", None);
 
-    let prologue = quote! {
-        let #marker = #private::Marker::new();
-        #[allow(unreachable_code, clippy::diverging_sub_expression)]
-        if false {
-            return #marker.value();
-        }
-        #policy_items
-    };
-    // Placed at the return type: "not a `Result`" is reported there.
-    let marker_here = marker_at(return_span);
-    let private_here = respan(&private, return_span);
-    let result_check = quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
     let build_retry = quote! {
         let #retry = #krate::Retry::new(#policy_ref) #naming;
         #options
     };
 
-    let item = function.wrap_body(|body| {
-        let body_span = body.brace_token.span.join();
-        let driver = match flavor {
-            Flavor::Sync => {
-                // Placed at the body: a move out of an argument is reported at the user's move.
-                let closure = quote_spanned!(body_span=> || #body);
-                quote! {
-                    #build_retry
-                    #retry.run_owned(#closure)
+    match flavor {
+        Flavor::Sync => {
+            let flag = open.map(|flag| quote!(let #flag = ::core::cell::Cell::new(false);));
+            // Placed at the body: a move out of an argument is reported at the user's move.
+            let closure = match inner {
+                Inner::Body(body) => {
+                    let span = body.brace_token.span.join();
+                    quote_spanned!(span=> || #body)
                 }
-            }
-            Flavor::Async | Flavor::AsyncTrait => {
-                // Only the policy pointer and the small call state live in the future while an
-                // attempt runs; the `Retry` with its options is built after a failure.
-                let policy = format_ident!("__retry_policy", span = Span::mixed_site());
-                let state = format_ident!("__retry_state", span = Span::mixed_site());
-                let result = format_ident!("__retry_result", span = Span::mixed_site());
-                let error = format_ident!("__retry_error", span = Span::mixed_site());
-                let delay = format_ident!("__retry_delay", span = Span::mixed_site());
-                let value = format_ident!("__retry_value", span = Span::mixed_site());
-                let hooks_need_clock = plan.on_retry.is_some() || plan.on_give_up.is_some();
-                let attempt = match plan.timeout {
-                    // Placed at the `timeout` key: a missing `From<AttemptTimedOut>` is
-                    // reported there.
-                    Some(span) => {
-                        let state_here =
-                            syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
-                        let method = syn::Ident::new("with_timeout", span);
-                        let block = quote_spanned!(body_span=> async #body);
-                        quote!(#state_here.#method(#policy, #block).await)
+                Inner::Expr(e) => quote!(|| #e),
+            };
+            quote! {{
+                #policy_items
+                #flag
+                #build_retry
+                #retry.run_owned(#closure)
+            }}
+        }
+        Flavor::Async | Flavor::AsyncTrait => {
+            // Only the policy pointer and the small call state live in the future while an
+            // attempt runs; the `Retry` with its options is built after a failure.
+            let policy = format_ident!("__retry_policy", span = Span::mixed_site());
+            let state = format_ident!("__retry_state", span = Span::mixed_site());
+            let result = format_ident!("__retry_result", span = Span::mixed_site());
+            let error = format_ident!("__retry_error", span = Span::mixed_site());
+            let delay = format_ident!("__retry_delay", span = Span::mixed_site());
+            let value = format_ident!("__retry_value", span = Span::mixed_site());
+            let hooks_need_clock = plan.on_retry.is_some() || plan.on_give_up.is_some();
+            let attempt = match plan.timeout {
+                // Placed at the `timeout` key: a missing `From<AttemptTimedOut>` is
+                // reported there.
+                Some(span) => {
+                    let state_here =
+                        syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
+                    let method = syn::Ident::new("with_timeout", span);
+                    let future = match inner {
+                        Inner::Body(body) => {
+                            let body_span = body.brace_token.span.join();
+                            quote_spanned!(body_span=> async #body)
+                        }
+                        Inner::Expr(e) => quote!(async { #e }),
+                    };
+                    quote!(#state_here.#method(#policy, #future).await)
+                }
+                None => match inner {
+                    Inner::Body(body) => {
+                        let body_span = body.brace_token.span.join();
+                        quote_spanned!(body_span=> async #body.await)
                     }
-                    None => quote_spanned!(body_span=> async #body.await),
-                };
-                quote! {
-                    let #policy: &#krate::RetryPolicy = #policy_ref;
-                    let mut #state = #private::async_state(
-                        #hooks_need_clock || #policy.get_max_elapsed().is_some(),
-                    );
-                    loop {
-                        let #result = #attempt;
-                        let #delay = match #result {
-                            #private::Result::Ok(#value) => return #private::Result::Ok(#value),
-                            #private::Result::Err(#error) => {
-                                let #retry = #krate::Retry::new(#policy) #naming;
-                                #options
-                                match #private::async_decide(&#retry, &mut #state, &#error) {
-                                    ::core::option::Option::Some(#delay) => #delay,
-                                    ::core::option::Option::None => {
-                                        return #private::Result::Err(#error)
-                                    }
+                    Inner::Expr(e) => e,
+                },
+            };
+            let flag = open.map(|flag| quote!(let mut #flag = false;));
+            quote! {{
+                #policy_items
+                let #policy: &#krate::RetryPolicy = #policy_ref;
+                let mut #state = #private::async_state(
+                    #hooks_need_clock || #policy.get_max_elapsed().is_some(),
+                );
+                #flag
+                loop {
+                    let #result = #attempt;
+                    let #delay = match #result {
+                        #private::Result::Ok(#value) => break #private::Result::Ok(#value),
+                        #private::Result::Err(#error) => {
+                            #build_retry
+                            match #private::async_decide(&#retry, &mut #state, &#error) {
+                                ::core::option::Option::Some(#delay) => #delay,
+                                ::core::option::Option::None => {
+                                    break #private::Result::Err(#error)
                                 }
                             }
-                        };
-                        #private::pause(#delay).await;
-                    }
+                        }
+                    };
+                    #private::pause(#delay).await;
                 }
-            }
-        };
-        block(quote! {
-            #prologue
-            #result_check
-            #driver
-        })
-    });
-    quote!(#item)
+            }}
+        }
+    }
 }
 
 /// The same tokens, located at `span` (keeping their hygiene).
-fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
     tokens
         .clone()
         .into_iter()
@@ -279,8 +307,4 @@ fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
             t
         })
         .collect()
-}
-
-fn block(tokens: TokenStream) -> Block {
-    syn::parse2(quote!({ #tokens })).expect("generated block parses")
 }

@@ -11,21 +11,32 @@
 
 use proc_macro::TokenStream;
 
-// `BreakerArgs`, `FallbackArgs` and a few helpers serve `#[circuit_breaker]` and `#[fallback]`,
-// whose expansions come next.
-#[allow(dead_code)]
 mod attr;
-#[allow(dead_code)]
 mod ctxt;
 mod duration;
+mod expand_breaker;
+mod expand_fallback;
 mod expand_retry;
 mod retry;
 mod shape;
+mod stack;
 mod suggest;
 mod valid;
 
 /// Retries the function when it returns `Err`: see `retry_runtime::retry_on_failure`.
 #[proc_macro_attribute]
 pub fn retry_on_failure(args: TokenStream, item: TokenStream) -> TokenStream {
-    retry::retry_on_failure(args.into(), item.into()).into()
+    stack::expand(stack::Kind::Retry, args.into(), item.into()).into()
+}
+
+/// Guards the function with a named circuit breaker: see `retry_runtime::circuit_breaker`.
+#[proc_macro_attribute]
+pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
+    stack::expand(stack::Kind::Breaker, args.into(), item.into()).into()
+}
+
+/// Calls other functions when this one fails: see `retry_runtime::fallback`.
+#[proc_macro_attribute]
+pub fn fallback(args: TokenStream, item: TokenStream) -> TokenStream {
+    stack::expand(stack::Kind::Fallback, args.into(), item.into()).into()
 }

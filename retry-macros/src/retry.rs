@@ -1,37 +1,24 @@
-//! `#[retry_on_failure]`: parse, check against the function, then expand (or, on any error,
-//! emit the function unchanged beside every error found).
+//! `#[retry_on_failure]`: the checks against the function, and the plan its expansion follows.
 
 use std::time::Duration;
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
+use crate::ctxt::Errors;
+
 use crate::attr::{Backoff, Jitter, RetryArgs, Setting};
-use crate::expand_retry::{self, RetryPlan, Setter};
+use crate::expand_retry::{RetryPlan, Setter};
 use crate::shape::Function;
 
-pub(crate) fn retry_on_failure(args: TokenStream, item: TokenStream) -> TokenStream {
-    let (args, mut errors) = RetryArgs::parse(args, Span::call_site());
-    let function = match Function::parse(item.clone(), "retry_on_failure") {
-        Ok(f) => Some(f),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    if let (Some(f), Some(timeout)) = (&function, &args.timeout) {
-        if !f.flavor.is_async() {
+/// The rules between the attribute and the function it sits on.
+pub(crate) fn check(args: &RetryArgs, function: &Function, errors: &mut Errors) {
+    if let Some(timeout) = &args.timeout {
+        if !function.flavor.is_async() {
             errors.error(
                 timeout.key_span,
                 "`timeout` applies only to async functions: a running sync attempt cannot be interrupted",
             );
-        }
-    }
-    match function {
-        Some(function) if errors.is_empty() => expand_retry::expand(function, plan(&args)),
-        _ => {
-            let errors = errors.to_compile_errors();
-            quote!(#errors #item)
         }
     }
 }
@@ -54,7 +41,7 @@ pub(crate) fn duration_tokens(d: Duration) -> TokenStream {
     quote!(::core::time::Duration::new(#secs, #nanos))
 }
 
-fn plan(args: &RetryArgs) -> RetryPlan {
+pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
     let krate = runtime_path(&args.krate);
     let backoff_path = |b: Backoff| {
         let variant = syn::Ident::new(
@@ -183,7 +170,6 @@ fn plan(args: &RetryArgs) -> RetryPlan {
 
     let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());
     RetryPlan {
-        krate,
         base,
         setters,
         when: expr(&args.when),

@@ -37,6 +37,9 @@ mod asynk;
 pub mod classify;
 mod env;
 mod error;
+mod fallback;
+#[cfg(feature = "macros")]
+mod macro_support;
 mod policy;
 mod retry;
 mod rng;
@@ -45,6 +48,7 @@ mod site;
 #[cfg(feature = "tokio")]
 pub use asynk::retry_async;
 pub use error::AttemptTimedOut;
+pub use fallback::{FallbackEvent, FallbackHook};
 pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
 pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
 
@@ -52,12 +56,18 @@ pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent,
 #[doc = include_str!("../docs/retry_on_failure.md")]
 pub use retry_macros::retry_on_failure;
 
+#[cfg(feature = "macros")]
+#[doc = include_str!("../docs/fallback.md")]
+pub use retry_macros::fallback;
+
 /// The surface the attribute macros expand to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "tokio")]
     pub use crate::asynk::{async_decide, async_state, pause, Pause};
     pub use crate::env::EnvPolicy;
+    #[cfg(feature = "macros")]
+    pub use crate::macro_support::*;
     pub use crate::retry::CallState;
     pub use crate::site::MethodName;
     pub use core::result::Result;

@@ -1,0 +1,134 @@
+//! Code generation of `#[circuit_breaker]`: the site's breaker, resolved once, guards a call.
+//!
+//! ```text
+//! {
+//!     static SITE: BreakerSite = BreakerSite::new("openai", BreakerConfig::new().<setters>, env);
+//!     match SITE.get().try_acquire() {                    // closed: one load, no write
+//!         Err(open) => marker.circuit_open(open),          // Err(E::from(open)), at the name
+//!         Ok(permit) => {
+//!             let result = <body once, or the layer below>;
+//!             settle(permit, &result, &<when>);            // success, failure, or neither
+//!             result
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! The permit is held across the call: a panic while it is held counts as a failure, a future
+//! dropped while it is held counts as nothing and frees a half-open slot.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Ident;
+
+use crate::attr::BreakerArgs;
+use crate::expand_retry::respan;
+use crate::retry::duration_tokens;
+use crate::stack::{Cx, Inner};
+
+/// The breaker layer: an expression giving the function's result through the breaker.
+/// `open` is the flag of a retry above, raised when the circuit rejects the call.
+pub(crate) fn layer(
+    cx: &Cx,
+    krate: &TokenStream,
+    args: &BreakerArgs,
+    inner: Inner,
+    open: Option<&Ident>,
+) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let name = args
+        .name
+        .as_ref()
+        .expect("a breaker without a name was reported");
+    let name_span = name.key_span;
+    let name_lit = &name.value;
+
+    // The configuration, each setter placed at its key.
+    let mut config = quote!(#krate::BreakerConfig::new());
+    let mut set = |method: &str, span: Span, value: TokenStream| {
+        let method = Ident::new(method, span);
+        let krate_here = respan(krate, span);
+        config = quote_spanned!(span=> #krate_here::BreakerConfig::#method(#config, #value));
+    };
+    let int = |v: u32| {
+        let lit = proc_macro2::Literal::u32_suffixed(v);
+        quote!(#lit)
+    };
+    if let Some(s) = &args.failure_threshold {
+        set("failure_threshold", s.key_span, int(s.value));
+    }
+    if let Some(s) = &args.failure_rate {
+        let lit = proc_macro2::Literal::f64_suffixed(s.value);
+        set("failure_rate", s.key_span, quote!(#lit));
+    }
+    if let Some(s) = &args.window {
+        set("window", s.key_span, duration_tokens(s.value));
+    }
+    if let Some(s) = &args.min_calls {
+        set("min_calls", s.key_span, int(s.value));
+    }
+    if let Some(s) = &args.reset_timeout {
+        set("reset_timeout", s.key_span, duration_tokens(s.value));
+    }
+    if let Some(s) = &args.success_threshold {
+        set("success_threshold", s.key_span, int(s.value));
+    }
+    if let Some(s) = &args.half_open_max_calls {
+        set("half_open_max_calls", s.key_span, int(s.value));
+    }
+    if let Some(s) = &args.on_state_change {
+        let expr = &s.value;
+        set("on_state_change", expr.span(), quote!(#expr));
+    }
+    let env = match &args.env {
+        Some(prefix) => {
+            let prefix = &prefix.value;
+            quote!(::core::option::Option::Some(#prefix))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+
+    let site = format_ident!("__BREAKER", span = Span::mixed_site());
+    let permit = format_ident!("__breaker_permit", span = Span::mixed_site());
+    let result = format_ident!("__breaker_result", span = Span::mixed_site());
+    let open_error = format_ident!("__breaker_open", span = Span::mixed_site());
+
+    let when = match &args.when {
+        Some(s) => {
+            let expr = &s.value;
+            let span = expr.span();
+            let marker_here = cx.marker_at(span);
+            quote_spanned!(span=> #marker_here.predicate(#expr))
+        }
+        None => quote!(#krate::Unset),
+    };
+    let raise = open.map(|flag| {
+        if cx.flavor.is_async() {
+            quote!(#flag = true;)
+        } else {
+            quote!(#flag.set(true);)
+        }
+    });
+    // Placed at the name: a missing `From<CircuitOpen>` is reported at the attribute.
+    let marker_here = cx.marker_at(name_span);
+    let method = Ident::new("circuit_open", name_span);
+    let reject = quote_spanned!(name_span=> #marker_here.#method(#open_error));
+
+    let call = inner.once(cx, krate);
+    quote! {{
+        static #site: #private::BreakerSite =
+            #private::BreakerSite::new(#name_lit, #config, #env);
+        match #site.get().try_acquire() {
+            #private::Result::Err(#open_error) => {
+                #raise
+                #reject
+            }
+            #private::Result::Ok(#permit) => {
+                let #result = #call;
+                #private::settle(#permit, &#result, &#when);
+                #result
+            }
+        }
+    }}
+}

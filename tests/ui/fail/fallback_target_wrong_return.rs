@@ -1,0 +1,22 @@
+use retry_runtime::fallback;
+
+#[derive(Debug, Clone)]
+struct ApiError;
+
+fn backup(id: u32) -> Result<u32, ApiError> {
+    Ok(id)
+}
+
+fn wrong_return(id: u32) -> Result<String, ApiError> {
+    Ok(id.to_string())
+}
+
+#[fallback(to = wrong_return)]
+fn fetch(id: u32) -> Result<u32, ApiError> {
+    let _ = backup(id);
+    Err(ApiError)
+}
+
+fn main() {
+    let _ = fetch(1);
+}
