@@ -162,8 +162,9 @@ pub(crate) fn layer(
         None => quote!(#krate::Unset),
     };
 
+    let (site, self_type, shower) = (&cx.site, cx.self_type(), cx.shower(krate));
     // Built from the last target back to the first.
-    let mut names: Vec<TokenStream> = vec![cx.name_expr(krate)];
+    let mut names: Vec<TokenStream> = vec![cx.name_expr()];
     names.extend(targets.iter().map(|t| target_name(krate, t)));
     let mut chain = quote!(#private::Result::Err(#error));
     for (k, target) in targets.iter().enumerate().rev() {
@@ -181,7 +182,7 @@ pub(crate) fn layer(
             if !#private::switches(&#when, &#error) {
                 #private::Result::Err(#error)
             } else {
-                #private::fell_back(&#hook, &#error, #from, #to);
+                #private::fell_back(&#hook, &#error, #from, #to, &#site, #self_type, &#shower);
                 match #call {
                     #private::Result::Ok(#value) => #private::Result::Ok(#value),
                     #private::Result::Err(#error) => #chain,

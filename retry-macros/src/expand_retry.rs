@@ -64,6 +64,8 @@ pub(crate) struct RetryPlan {
     pub(crate) on_retry: Option<Expr>,
     pub(crate) on_give_up: Option<Expr>,
     pub(crate) env: Option<LitStr>,
+    /// `budget = "name"`.
+    pub(crate) budget: Option<LitStr>,
     /// Whether the attribute itself has a `timeout` key.
     pub(crate) timeout: Option<Span>,
     /// Whether `policy = P` was given (then P must not carry a timeout the site cannot apply).
@@ -153,19 +155,21 @@ pub(crate) fn layer(
         },
     };
 
-    // A method's `Type::name` is built on the first failure, never on the success path.
-    let name = &cx.name;
-    let naming = if cx.has_receiver {
-        let cache = format_ident!("__RETRY_NAME", span = Span::mixed_site());
-        quote! {
-            .method({
-                static #cache: #private::MethodName = #private::MethodName::new(#name);
-                &#cache
-            }, ::core::any::type_name::<Self>)
-        }
-    } else {
-        quote!(.function(#name))
-    };
+    // The site names the function (a method's `Type::name` is built on the first failure,
+    // never on the success path) and counts retries and give-ups; the shower lets events show
+    // the error when its type can be shown.
+    let (site, self_type) = (&cx.site, cx.self_type());
+    let shower = cx.shower(krate);
+    let budget = plan.budget.as_ref().map(|name| {
+        let budget = format_ident!("__RETRY_BUDGET", span = Span::mixed_site());
+        (
+            budget.clone(),
+            quote!(static #budget: #private::BudgetSite = #private::BudgetSite::new(#name);),
+        )
+    });
+    let budget_item = budget.as_ref().map(|(_, item)| item);
+    let with_budget = budget.as_ref().map(|(b, _)| quote!(.budget_site(&#b)));
+    let naming = quote!(.site(&#site, #self_type) #with_budget .show_error(#shower));
 
     // Each option is typed through the marker, placed at the user's expression so a closure of
     // the wrong type is reported there.
@@ -229,6 +233,7 @@ pub(crate) fn layer(
             };
             quote! {{
                 #policy_items
+                #budget_item
                 #flag
                 #build_retry
                 #retry.run_owned(#closure)
@@ -269,8 +274,12 @@ pub(crate) fn layer(
                 },
             };
             let flag = open.map(|flag| quote!(let mut #flag = false;));
+            // A call deposits into its budget once, before its first attempt.
+            let deposit = budget.as_ref().map(|(b, _)| quote!(#b.deposit();));
             quote! {{
                 #policy_items
+                #budget_item
+                #deposit
                 let #policy: &#krate::RetryPolicy = #policy_ref;
                 let mut #state = #private::async_state(
                     #hooks_need_clock || #policy.get_max_elapsed().is_some(),

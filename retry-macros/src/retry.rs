@@ -178,6 +178,7 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
         on_retry: expr(&args.on_retry),
         on_give_up: expr(&args.on_give_up),
         env: args.env.as_ref().map(|s| s.value.clone()),
+        budget: args.budget.as_ref().map(|s| s.value.clone()),
         timeout: args.timeout.as_ref().map(|s| s.key_span),
         from_policy: args.policy.as_ref().map(|s| s.key_span),
     }

@@ -53,7 +53,7 @@ impl Kind {
 
 /// One parsed attribute of a stack.
 pub(crate) enum Layer {
-    Retry(RetryArgs),
+    Retry(Box<RetryArgs>),
     Breaker(BreakerArgs),
     Fallback(FallbackArgs),
 }
@@ -63,7 +63,7 @@ impl Layer {
         match kind {
             Kind::Retry => {
                 let (args, errors) = RetryArgs::parse(tokens, attr_span);
-                (Layer::Retry(args), errors)
+                (Layer::Retry(Box::new(args)), errors)
             }
             Kind::Breaker => {
                 let (args, errors) = BreakerArgs::parse(tokens, attr_span);
@@ -93,6 +93,8 @@ pub(crate) struct Cx {
     pub(crate) has_receiver: bool,
     /// The hygienic type marker tied to the return type.
     pub(crate) marker: Ident,
+    /// The function's `static` [`Site`]: its name and statistics, shared by every layer.
+    pub(crate) site: Ident,
 }
 
 impl Cx {
@@ -101,23 +103,49 @@ impl Cx {
         Ident::new("__retry_marker", Span::mixed_site().located_at(span))
     }
 
+    /// `Some(type_name::<Self>)` for methods (named `Type::f`), else `None`.
+    pub(crate) fn self_type(&self) -> TokenStream {
+        self_type(self.has_receiver)
+    }
+
     /// The name reported for this function: `"f"`, or `Type::f` for methods (built once, on
     /// first use, off the success path).
-    pub(crate) fn name_expr(&self, krate: &TokenStream) -> TokenStream {
-        name_expr(krate, &self.name, self.has_receiver)
+    pub(crate) fn name_expr(&self) -> TokenStream {
+        let (site, self_type) = (&self.site, self.self_type());
+        quote!(#site.name(#self_type))
+    }
+
+    /// The error shower for events: the error's `Display`, else its `Debug`, else nothing,
+    /// picked by autoref on the marker (no bound on `E`).
+    pub(crate) fn shower(&self, krate: &TokenStream) -> TokenStream {
+        let marker = &self.marker;
+        quote!({
+            #[allow(unused_imports)]
+            use #krate::__private::autoref::*;
+            #[allow(clippy::needless_borrow)]
+            let shower = (&&&#marker).error_shower();
+            shower
+        })
     }
 }
 
-/// `"f"`, or for a method a per-site cache of `Type::f`.
+fn self_type(method: bool) -> TokenStream {
+    if method {
+        quote!(::core::option::Option::Some(::core::any::type_name::<Self>))
+    } else {
+        quote!(::core::option::Option::None)
+    }
+}
+
+/// `"f"`, or for a method (`Self::f`) a per-site cache of `Type::f`.
 pub(crate) fn name_expr(krate: &TokenStream, name: &str, method: bool) -> TokenStream {
     if method {
         let cache = format_ident!("__RETRY_NAME", span = Span::mixed_site());
-        quote! {
-            #krate::__private::method_name({
-                static #cache: #krate::__private::MethodName = #krate::__private::MethodName::new(#name);
-                &#cache
-            }, ::core::any::type_name::<Self>)
-        }
+        let self_type = self_type(true);
+        quote!({
+            static #cache: #krate::__private::Site = #krate::__private::Site::new(#name);
+            #cache.name(#self_type)
+        })
     } else {
         quote!(#name)
     }
@@ -217,6 +245,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         name: function.sig().ident.to_string(),
         has_receiver: function.has_receiver(),
         marker: format_ident!("__retry_marker", span = Span::mixed_site()),
+        site: format_ident!("__RETRY_SITE", span = Span::mixed_site()),
     };
     let return_span = function.return_span();
     let args = expand_fallback::Args::of(&function);
@@ -274,6 +303,8 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         };
 
         let marker = &cx.marker;
+        let site = &cx.site;
+        let name = &cx.name;
         let private = quote!(#krate::__private);
         let marker_here = cx.marker_at(return_span);
         let private_here = expand_retry::respan(&private, return_span);
@@ -281,6 +312,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         let check =
             quote::quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
         syn::parse2(quote! {{
+            static #site: #private::Site = #private::Site::new(#name);
             let #marker = #private::Marker::new();
             #[allow(unreachable_code, clippy::diverging_sub_expression)]
             if false {

@@ -5,7 +5,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use crate::budget::BudgetOption;
 use crate::error::AttemptTimedOut;
+use crate::events::ShowError;
 use crate::retry::{CallState, Clock, ErrorPredicate, EventHook, Retry, RetryAfter};
 use crate::RetryPolicy;
 
@@ -57,8 +59,8 @@ pub fn async_state(needs_clock: bool) -> CallState<tokio::time::Instant> {
 /// it lives in the function's future while an attempt runs.
 #[doc(hidden)]
 #[inline(always)]
-pub fn async_decide<E, W, U, H, R, G>(
-    retry: &Retry<'_, W, U, H, R, G>,
+pub fn async_decide<E, W, U, H, R, G, B, S>(
+    retry: &Retry<'_, W, U, H, R, G, B, S>,
     state: &mut CallState<tokio::time::Instant>,
     error: &E,
 ) -> Option<Duration>
@@ -68,6 +70,8 @@ where
     H: RetryAfter<E>,
     R: EventHook<E>,
     G: EventHook<E>,
+    B: BudgetOption,
+    S: ShowError<E>,
 {
     retry.decide::<E, TokioClock>(state, error)
 }
@@ -125,7 +129,7 @@ impl Future for Pause {
     }
 }
 
-impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
+impl<'p, W, U, H, R, G, B, S> Retry<'p, W, U, H, R, G, B, S> {
     /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
     /// `tokio::time::sleep` between attempts. Applies no per-attempt timeout (see
     /// [`run_async_with_timeout`](Self::run_async_with_timeout)). Dropping the returned future
@@ -153,6 +157,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
@@ -198,6 +204,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         let mut state = self.start::<E, TokioClock>();
         async_retry_loop!(

@@ -34,9 +34,12 @@
 
 #[cfg(feature = "tokio")]
 mod asynk;
+mod breaker;
+mod budget;
 pub mod classify;
 mod env;
 mod error;
+mod events;
 mod fallback;
 #[cfg(feature = "macros")]
 mod macro_support;
@@ -47,14 +50,25 @@ mod site;
 
 #[cfg(feature = "tokio")]
 pub use asynk::retry_async;
+pub use breaker::{
+    breaker, breakers, register_breaker, BreakerConfig, BreakerSnapshot, CircuitBreaker,
+    CircuitOpen, Permit, State, StateChange,
+};
+pub use budget::{budget, configure_budget, BudgetOption, RetryBudget, SharedBudget};
 pub use error::AttemptTimedOut;
+pub use events::{ShowDebug, ShowDisplay, ShowError};
 pub use fallback::{FallbackEvent, FallbackHook};
 pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
 pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
+pub use site::{stats, SiteStats};
 
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/retry_on_failure.md")]
 pub use retry_macros::retry_on_failure;
+
+#[cfg(feature = "macros")]
+#[doc = include_str!("../docs/circuit_breaker.md")]
+pub use retry_macros::circuit_breaker;
 
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/fallback.md")]
@@ -65,13 +79,21 @@ pub use retry_macros::fallback;
 pub mod __private {
     #[cfg(feature = "tokio")]
     pub use crate::asynk::{async_decide, async_state, pause, Pause};
+    pub use crate::breaker::BreakerSite;
+    pub use crate::budget::BudgetSite;
     pub use crate::env::EnvPolicy;
+    pub use crate::events::autoref;
     #[cfg(feature = "macros")]
     pub use crate::macro_support::*;
     pub use crate::retry::CallState;
-    pub use crate::site::MethodName;
+    pub use crate::site::Site;
     pub use core::result::Result;
     pub use core::time::Duration;
+
+    /// The events the attributes emit themselves (with the `tracing` feature).
+    pub mod events {
+        pub use crate::events::fallback;
+    }
 
     /// Ties closures given to the attributes to the annotated function's return type, so their
     /// arguments need no annotation (`when = |e| e.is_transient()`). The expansion unifies `R`

@@ -5,9 +5,11 @@
 use core::cell::Cell;
 
 use crate::__private::Marker;
+use crate::breaker::{CircuitBreaker, CircuitOpen, Permit, State};
+use crate::events::ShowError;
 use crate::fallback::{FallbackEvent, FallbackHook};
 use crate::retry::ErrorPredicate;
-use crate::site::{FnName, MethodName};
+use crate::site::Site;
 
 impl<R> Marker<R> {
     /// Runs a sync body once, its closure typed by the function's return type.
@@ -30,6 +32,15 @@ impl<R> Marker<R> {
 }
 
 impl<T, E> Marker<Result<T, E>> {
+    /// The error of a call an open circuit rejected.
+    #[cold]
+    pub fn circuit_open(&self, open: CircuitOpen) -> Result<T, E>
+    where
+        E: BreakerError,
+    {
+        Err(E::from(open))
+    }
+
     /// Types an `on_fallback` hook.
     #[inline(always)]
     pub fn fallback_hook<F: Fn(&FallbackEvent<'_, E>)>(&self, f: F) -> F {
@@ -69,22 +80,61 @@ pub fn clone_arg<T: FallbackArg>(arg: &T) -> T {
     arg.clone()
 }
 
+#[diagnostic::on_unimplemented(
+    message = "`#[circuit_breaker]` needs `{Self}: From<retry_runtime::CircuitOpen>`: a call rejected by an open circuit must become an error of this type",
+    label = "needs `From<CircuitOpen>`",
+    note = "add a variant, e.g. with thiserror: `#[error(transparent)] CircuitOpen(#[from] retry_runtime::CircuitOpen)`"
+)]
+/// An error type a rejected call can be turned into.
+pub trait BreakerError: From<CircuitOpen> {}
+impl<E: From<CircuitOpen>> BreakerError for E {}
+
+/// The breaker's verdict on a call: success, failure, or (`when` false) neither. Returns
+/// whether this failure left the circuit open: a retry above then gives up at once instead of
+/// sleeping before an attempt the circuit would reject.
+#[inline(always)]
+pub fn settle<T, E, W: ErrorPredicate<E>>(
+    breaker: &CircuitBreaker,
+    permit: Permit<'_>,
+    result: &Result<T, E>,
+    when: &W,
+) -> bool {
+    match result {
+        Ok(_) => {
+            permit.success();
+            false
+        }
+        Err(e) => {
+            if when.test(e) != Some(false) {
+                permit.failure();
+                matches!(breaker.state(), State::Open | State::ForcedOpen)
+            } else {
+                false
+            }
+        }
+    }
+}
+
 /// Whether `error` switches a fallback to its next target.
 #[inline]
 pub fn switches<E, W: ErrorPredicate<E>>(when: &W, error: &E) -> bool {
     when.test(error) != Some(false)
 }
 
-/// A switch from `from` to `to` after `error`: the hook, and the statistics.
+/// A switch from `from` to `to` after `error`: the hook, the statistics, the event.
 #[cold]
-pub fn fell_back<E, H: FallbackHook<E>>(hook: &H, error: &E, from: &'static str, to: &'static str) {
+pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
+    hook: &H,
+    error: &E,
+    from: &'static str,
+    to: &'static str,
+    site: &'static Site,
+    self_type: Option<fn() -> &'static str>,
+    show: &S,
+) {
     hook.call(&FallbackEvent { error, from, to });
-}
-
-/// A method's `Type::name`, built once per site.
-#[cold]
-pub fn method_name(cache: &'static MethodName, self_type: fn() -> &'static str) -> &'static str {
-    FnName::Method { cache, self_type }.get()
+    site.fallback(self_type);
+    crate::events::fallback(site.name(self_type), from, to, error, show);
 }
 
 /// A retry's `unless` with a breaker below it: a call the open circuit rejected is a

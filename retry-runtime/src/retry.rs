@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
+use crate::budget::{BudgetOption, BudgetSite, SharedBudget};
+use crate::events::{GiveUp, ShowError};
 use crate::policy::{RetryPolicy, Schedule};
 use crate::rng::ThreadRng;
-use crate::site::{FnName, MethodName};
+use crate::site::{FnName, Site};
 
 /// What a retry hook sees: the error, which attempt failed, the coming sleep and the time spent.
 ///
@@ -160,21 +162,25 @@ impl<I: Copy> CallState<I> {
 
     /// The number of attempts that have failed so far.
     #[inline]
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) fn attempts_so_far(&self) -> u32 {
         self.attempt
     }
 
     #[inline]
     fn elapsed<C: Clock<Instant = I>>(&self) -> Duration {
-        match self.start {
-            Some(start) => C::since(start),
-            None => Duration::ZERO,
-        }
+        self.known_elapsed::<C>().unwrap_or(Duration::ZERO)
+    }
+
+    /// The time since the first attempt began, if the clock was read then.
+    #[inline]
+    fn known_elapsed<C: Clock<Instant = I>>(&self) -> Option<Duration> {
+        self.start.map(C::since)
     }
 }
 
 /// A configured retry: a policy plus the options of the attribute (`when`, `unless`,
-/// `retry_after`, `on_retry`, `on_give_up`), then [`run`](Self::run) or
+/// `retry_after`, `on_retry`, `on_give_up`, `budget`), then [`run`](Self::run) or
 /// [`run_async`](Self::run_async).
 ///
 /// Options not given cost nothing: they are the zero-sized [`Unset`], and the loop makes no
@@ -196,7 +202,7 @@ impl<I: Copy> CallState<I> {
 /// ```
 #[derive(Clone, Copy, Debug)]
 #[must_use = "a Retry does nothing until `run` or `run_async` is called"]
-pub struct Retry<'p, W = Unset, U = Unset, H = Unset, R = Unset, G = Unset> {
+pub struct Retry<'p, W = Unset, U = Unset, H = Unset, R = Unset, G = Unset, B = Unset, S = Unset> {
     policy: &'p RetryPolicy,
     function: FnName,
     when: W,
@@ -204,6 +210,8 @@ pub struct Retry<'p, W = Unset, U = Unset, H = Unset, R = Unset, G = Unset> {
     retry_after: H,
     on_retry: R,
     on_give_up: G,
+    budget: B,
+    show: S,
 }
 
 impl<'p> Retry<'p> {
@@ -224,11 +232,13 @@ impl<'p> Retry<'p> {
             retry_after: Unset,
             on_retry: Unset,
             on_give_up: Unset,
+            budget: Unset,
+            show: Unset,
         }
     }
 }
 
-impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
+impl<'p, W, U, H, R, G, B, S> Retry<'p, W, U, H, R, G, B, S> {
     /// The policy this retry follows.
     ///
     /// ```
@@ -241,7 +251,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         self.policy
     }
 
-    /// Names the call in [`RetryEvent::function`] (the attributes pass the function's name).
+    /// Names the call in [`RetryEvent::function`] and in events (the attributes pass the
+    /// function's name). A name alone adds no entry to [`stats`](crate::stats).
     ///
     /// ```
     /// use retry_runtime::{Retry, RetryPolicy};
@@ -255,16 +266,26 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         self
     }
 
-    /// Names the call `Type::method`, built from `self_type` (`core::any::type_name::<Self>`)
-    /// on the first failure and cached in `cache`. Used by the attributes on methods.
+    /// The annotated function's site: its name (`Type::name` when `self_type`, the
+    /// expansion's `core::any::type_name::<Self>`, is given) and its counters for
+    /// [`stats`](crate::stats), which count only on failure paths.
+    ///
+    /// ```
+    /// use retry_runtime::{Retry, RetryPolicy, __private::Site};
+    /// static SITE: Site = Site::new("retry_site_doc");
+    /// const P: RetryPolicy = RetryPolicy::fixed().max_attempts(2).initial_delay(std::time::Duration::ZERO);
+    /// let r: Result<(), ()> = Retry::new(&P).site(&SITE, None).run(|| Err(()));
+    /// assert!(r.is_err());
+    /// assert_eq!((SITE.snapshot().retries, SITE.snapshot().give_ups), (1, 1));
+    /// ```
     #[doc(hidden)]
     #[inline]
-    pub const fn method(
+    pub const fn site(
         mut self,
-        cache: &'static MethodName,
-        self_type: fn() -> &'static str,
+        site: &'static Site,
+        self_type: Option<fn() -> &'static str>,
     ) -> Self {
-        self.function = FnName::Method { cache, self_type };
+        self.function = FnName::Site { site, self_type };
         self
     }
 
@@ -279,7 +300,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!((r, n), (Err(404), 1));
     /// ```
     #[inline]
-    pub fn when<W2>(self, f: W2) -> Retry<'p, W2, U, H, R, G> {
+    pub fn when<W2>(self, f: W2) -> Retry<'p, W2, U, H, R, G, B, S> {
         Retry {
             policy: self.policy,
             function: self.function,
@@ -288,6 +309,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
             retry_after: self.retry_after,
             on_retry: self.on_retry,
             on_give_up: self.on_give_up,
+            budget: self.budget,
+            show: self.show,
         }
     }
 
@@ -302,7 +325,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!((r, n), (Err(401), 1));
     /// ```
     #[inline]
-    pub fn unless<U2>(self, f: U2) -> Retry<'p, W, U2, H, R, G> {
+    pub fn unless<U2>(self, f: U2) -> Retry<'p, W, U2, H, R, G, B, S> {
         Retry {
             policy: self.policy,
             function: self.function,
@@ -311,6 +334,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
             retry_after: self.retry_after,
             on_retry: self.on_retry,
             on_give_up: self.on_give_up,
+            budget: self.budget,
+            show: self.show,
         }
     }
 
@@ -327,7 +352,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!((r, n), (Err(3600), 1));
     /// ```
     #[inline]
-    pub fn retry_after<H2>(self, f: H2) -> Retry<'p, W, U, H2, R, G> {
+    pub fn retry_after<H2>(self, f: H2) -> Retry<'p, W, U, H2, R, G, B, S> {
         Retry {
             policy: self.policy,
             function: self.function,
@@ -336,6 +361,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
             retry_after: f,
             on_retry: self.on_retry,
             on_give_up: self.on_give_up,
+            budget: self.budget,
+            show: self.show,
         }
     }
 
@@ -353,7 +380,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!(retries.get(), 2);
     /// ```
     #[inline]
-    pub fn on_retry<R2>(self, f: R2) -> Retry<'p, W, U, H, R2, G> {
+    pub fn on_retry<R2>(self, f: R2) -> Retry<'p, W, U, H, R2, G, B, S> {
         Retry {
             policy: self.policy,
             function: self.function,
@@ -362,6 +389,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
             retry_after: self.retry_after,
             on_retry: f,
             on_give_up: self.on_give_up,
+            budget: self.budget,
+            show: self.show,
         }
     }
 
@@ -379,7 +408,7 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     /// assert_eq!(last.get(), 3);
     /// ```
     #[inline]
-    pub fn on_give_up<G2>(self, f: G2) -> Retry<'p, W, U, H, R, G2> {
+    pub fn on_give_up<G2>(self, f: G2) -> Retry<'p, W, U, H, R, G2, B, S> {
         Retry {
             policy: self.policy,
             function: self.function,
@@ -388,6 +417,87 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
             retry_after: self.retry_after,
             on_retry: self.on_retry,
             on_give_up: f,
+            budget: self.budget,
+            show: self.show,
+        }
+    }
+
+    /// Draws retries from the shared retry budget `name` (created with
+    /// [`RetryBudget::default()`](crate::RetryBudget) on first use, or set up with
+    /// [`configure_budget`](crate::configure_budget)). Each run deposits for its first attempt;
+    /// each retry withdraws a token, and a refused retry gives up at once (`on_give_up` runs
+    /// and the last error is returned).
+    ///
+    /// The name is looked up here, in the process-wide registry (a short lock): build the
+    /// `Retry` once and [`run`](Self::run) it many times where that matters. The attribute's
+    /// `budget = "name"` resolves its budget once per site instead.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{configure_budget, Retry, RetryBudget, RetryPolicy};
+    ///
+    /// // No reserve and no deposits yet: the first retry is refused.
+    /// configure_budget("retry-budget-doc", RetryBudget::new().min_per_sec(0));
+    /// const P: RetryPolicy = RetryPolicy::fixed().max_attempts(5).initial_delay(Duration::ZERO);
+    /// let mut attempts = 0;
+    /// let r: Result<(), &str> = Retry::new(&P)
+    ///     .budget("retry-budget-doc")
+    ///     .run(|| { attempts += 1; Err("503") });
+    /// assert_eq!((r, attempts), (Err("503"), 1));
+    /// ```
+    #[inline]
+    pub fn budget(self, name: &'static str) -> Retry<'p, W, U, H, R, G, &'static SharedBudget, S> {
+        self.with_budget(crate::budget::get_or_create(name))
+    }
+
+    /// Draws retries from an attribute site's budget, resolved on the site's first call.
+    #[doc(hidden)]
+    #[inline]
+    pub fn budget_site(
+        self,
+        site: &'static BudgetSite,
+    ) -> Retry<'p, W, U, H, R, G, &'static BudgetSite, S> {
+        self.with_budget(site)
+    }
+
+    #[inline]
+    fn with_budget<B2>(self, budget: B2) -> Retry<'p, W, U, H, R, G, B2, S> {
+        Retry {
+            policy: self.policy,
+            function: self.function,
+            when: self.when,
+            unless: self.unless,
+            retry_after: self.retry_after,
+            on_retry: self.on_retry,
+            on_give_up: self.on_give_up,
+            budget,
+            show: self.show,
+        }
+    }
+
+    /// How events (with the `tracing` feature) show the error: [`ShowDisplay`](crate::ShowDisplay)
+    /// or [`ShowDebug`](crate::ShowDebug). By default events carry no error, so no trait of
+    /// `E` is needed; the attributes pick the best one `E` has.
+    ///
+    /// ```
+    /// use retry_runtime::{Retry, RetryPolicy, ShowDisplay};
+    /// let r: Result<(), std::io::Error> = Retry::new(&RetryPolicy::fixed().max_attempts(1))
+    ///     .show_error(ShowDisplay)
+    ///     .run(|| Err(std::io::Error::other("refused")));
+    /// assert!(r.is_err());
+    /// ```
+    #[inline]
+    pub fn show_error<S2>(self, show: S2) -> Retry<'p, W, U, H, R, G, B, S2> {
+        Retry {
+            policy: self.policy,
+            function: self.function,
+            when: self.when,
+            unless: self.unless,
+            retry_after: self.retry_after,
+            on_retry: self.on_retry,
+            on_give_up: self.on_give_up,
+            budget: self.budget,
+            show,
         }
     }
 
@@ -401,19 +511,26 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         R::ACTIVE || G::ACTIVE || self.policy.get_max_elapsed().is_some()
     }
 
+    /// The start of a call: deposits in the budget, if any (once per call, for its first
+    /// attempt), and reads the clock if a hook or `max_elapsed` needs it.
     #[inline]
     pub(crate) fn start<E, C: Clock>(&self) -> CallState<C::Instant>
     where
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
     {
+        if B::ACTIVE {
+            self.budget.deposit();
+        }
         CallState::new::<C>(self.needs_clock::<E>())
     }
 
     /// The decision core, shared by every driver: after an attempt failed with `error`,
     /// returns the sleep before the next attempt, or `None` to give up (after `on_give_up`).
     /// Follows the five steps of the contract in order. Always inlined, so a constant policy
-    /// folds into it; the backoff math stays out of line.
+    /// folds into it; the backoff math, the budget, the counters and the events stay out of
+    /// line.
     #[inline(always)]
     pub(crate) fn decide<E, C: Clock>(
         &self,
@@ -426,17 +543,19 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         state.attempt = state.attempt.saturating_add(1);
         let attempt = state.attempt;
         let policy = self.policy;
         // 1. A permanent error.
         if self.unless.test(error) == Some(true) || self.when.test(error) == Some(false) {
-            return self.give_up::<E, C>(state, error);
+            return self.give_up::<E, C>(state, error, GiveUp::Permanent);
         }
         // 2. Attempts used up.
         if attempt >= policy.get_max_attempts() {
-            return self.give_up::<E, C>(state, error);
+            return self.give_up::<E, C>(state, error, GiveUp::Exhausted);
         }
         // 3. The delay: the server's hint, else the backoff with jitter (capped inside).
         let computed = if policy.get_initial_delay().is_zero() {
@@ -447,25 +566,39 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         };
         let delay = match self.retry_after.hint(error) {
             Some(hint) if hint > policy.get_max_delay() => {
-                return self.give_up::<E, C>(state, error)
+                return self.give_up::<E, C>(state, error, GiveUp::HintTooLong)
             }
             Some(hint) => hint.max(computed),
             None => computed,
         };
-        // 4. The sleep would end past max_elapsed.
-        let elapsed = state.elapsed::<C>();
+        // 4. The sleep would end past max_elapsed, or the budget refuses the retry.
+        let elapsed = state.known_elapsed::<C>();
         if let Some(limit) = policy.get_max_elapsed() {
-            if elapsed.saturating_add(delay) > limit {
-                return self.give_up::<E, C>(state, error);
+            if elapsed.unwrap_or(Duration::ZERO).saturating_add(delay) > limit {
+                return self.give_up::<E, C>(state, error, GiveUp::MaxElapsed);
             }
         }
+        if B::ACTIVE && !self.budget.try_withdraw() {
+            self.function.count_budget_refusal();
+            return self.give_up::<E, C>(state, error, GiveUp::Budget);
+        }
         // 5. on_retry; the driver sleeps.
+        self.function.count_retry();
+        #[cfg(feature = "tracing")]
+        crate::events::retrying(
+            &self.show,
+            self.function.get(),
+            error,
+            attempt,
+            delay,
+            elapsed,
+        );
         if R::ACTIVE {
             self.on_retry.call(&RetryEvent {
                 error,
                 attempt,
                 delay,
-                elapsed,
+                elapsed: elapsed.unwrap_or(Duration::ZERO),
                 function: self.function.get(),
             });
         }
@@ -473,10 +606,28 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
     }
 
     #[inline]
-    fn give_up<E, C: Clock>(&self, state: &CallState<C::Instant>, error: &E) -> Option<Duration>
+    fn give_up<E, C: Clock>(
+        &self,
+        state: &CallState<C::Instant>,
+        error: &E,
+        reason: GiveUp,
+    ) -> Option<Duration>
     where
         G: EventHook<E>,
+        S: ShowError<E>,
     {
+        self.function.count_give_up();
+        #[cfg(feature = "tracing")]
+        crate::events::giving_up(
+            &self.show,
+            self.function.get(),
+            error,
+            state.attempt,
+            state.known_elapsed::<C>(),
+            reason,
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = reason;
         if G::ACTIVE {
             self.on_give_up.call(&RetryEvent {
                 error,
@@ -509,9 +660,12 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         // The first attempt runs before any per-call state exists: on success nothing else
-        // happens (the clock is read first only when a hook or `max_elapsed` needs it).
+        // happens (the clock is read first only when a hook or `max_elapsed` needs it; a
+        // budget takes its deposit, one atomic add).
         let start = self.start::<E, StdClock>();
         match op() {
             Ok(v) => Ok(v),
@@ -532,9 +686,14 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         if self.needs_clock::<E>() {
             return self.run(op);
+        }
+        if B::ACTIVE {
+            self.budget.deposit();
         }
         match op() {
             Ok(v) => Ok(v),
@@ -551,6 +710,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         self.retry_loop(op, CallState::new::<StdClock>(false), error)
     }
@@ -571,6 +732,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         self.retry_loop(op, state, error)
     }
@@ -590,6 +753,8 @@ impl<'p, W, U, H, R, G> Retry<'p, W, U, H, R, G> {
         H: RetryAfter<E>,
         R: EventHook<E>,
         G: EventHook<E>,
+        B: BudgetOption,
+        S: ShowError<E>,
     {
         loop {
             match self.decide::<E, StdClock>(&mut state, &error) {

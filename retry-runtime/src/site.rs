@@ -1,6 +1,8 @@
-//! Names of annotated functions, resolved off the hot path.
+//! Annotated functions: their names, resolved off the hot path, and their statistics.
 
-use std::sync::OnceLock;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// The name a retry reports in [`RetryEvent::function`](crate::RetryEvent::function).
 ///
@@ -9,46 +11,257 @@ use std::sync::OnceLock;
 /// failure and cached in the site's static, so the success path never touches it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum FnName {
+    /// A name only: no statistics (`retry(&P, ..)`, [`Retry::function`](crate::Retry::function)).
     Plain(&'static str),
-    Method {
-        cache: &'static MethodName,
-        self_type: fn() -> &'static str,
+    /// An annotated function's site: its name and its counters.
+    Site {
+        site: &'static Site,
+        self_type: Option<fn() -> &'static str>,
     },
 }
+
+/// `core::any::type_name::<Self>`, for a method's `Type::name`.
+pub(crate) type SelfType = fn() -> &'static str;
 
 impl FnName {
     #[inline]
     pub(crate) fn get(self) -> &'static str {
         match self {
             FnName::Plain(name) => name,
-            FnName::Method { cache, self_type } => cache.resolve(self_type),
+            FnName::Site { site, self_type } => site.name(self_type),
+        }
+    }
+
+    #[inline]
+    fn site(self) -> Option<(&'static Site, Option<SelfType>)> {
+        match self {
+            FnName::Plain(_) => None,
+            FnName::Site { site, self_type } => Some((site, self_type)),
+        }
+    }
+
+    /// Counts a retry (a sleep and a next attempt) at the site, if there is one.
+    #[inline]
+    pub(crate) fn count_retry(self) {
+        if let Some((site, self_type)) = self.site() {
+            site.count(&site.retries, self_type);
+        }
+    }
+
+    /// Counts a call that returns its last error, if there is a site.
+    #[inline]
+    pub(crate) fn count_give_up(self) {
+        if let Some((site, self_type)) = self.site() {
+            site.count(&site.give_ups, self_type);
+        }
+    }
+
+    /// Counts a retry the budget refused, if there is a site.
+    #[inline]
+    pub(crate) fn count_budget_refusal(self) {
+        if let Some((site, self_type)) = self.site() {
+            site.count(&site.budget_refusals, self_type);
         }
     }
 }
 
-/// The per-site cache of a method's `Type::name`.
+/// The statistics of one annotated function, as [`stats`] returns them.
+///
+/// Counting happens only on failure paths: a call that succeeds at once touches none of it.
+///
+/// ```
+/// use retry_runtime::SiteStats;
+/// let s = SiteStats { function: "Client::chat", retries: 4, give_ups: 1, ..Default::default() };
+/// assert_eq!(
+///     s.to_string(),
+///     "Client::chat: 4 retries, 1 give-ups, 0 fallbacks, 0 rejections, 0 budget refusals",
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SiteStats {
+    /// The function's name, `Type::name` for methods (as in
+    /// [`RetryEvent::function`](crate::RetryEvent::function)).
+    pub function: &'static str,
+    /// Retries: each sleep followed by a next attempt.
+    pub retries: u64,
+    /// Calls that returned an error after retrying (or after deciding not to retry).
+    pub give_ups: u64,
+    /// Switches from a failed function or target to the next fallback target.
+    pub fallbacks: u64,
+    /// Calls rejected by an open circuit breaker.
+    pub rejections: u64,
+    /// Retries the function's retry budget refused.
+    pub budget_refusals: u64,
+}
+
+impl fmt::Display for SiteStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} retries, {} give-ups, {} fallbacks, {} rejections, {} budget refusals",
+            self.function,
+            self.retries,
+            self.give_ups,
+            self.fallbacks,
+            self.rejections,
+            self.budget_refusals
+        )
+    }
+}
+
+/// Every site that has counted something, in registration order.
+static SITES: Mutex<Vec<&'static Site>> = Mutex::new(Vec::new());
+
+/// The statistics of every annotated function that has counted at least one event (a retry,
+/// a give-up, a fallback, a circuit rejection or a budget refusal), sorted by function name.
+///
+/// Functions that never failed are not listed, nor are closures run through
+/// [`retry`](crate::retry) or [`Retry`](crate::Retry) without a site. Two functions with the
+/// same name (in different modules) are listed separately.
+///
+/// ```
+/// use retry_runtime::stats;
+/// for s in stats() {
+///     println!("{s}");
+/// }
+/// ```
+pub fn stats() -> Vec<SiteStats> {
+    let sites: Vec<&'static Site> = SITES.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let mut out: Vec<SiteStats> = sites.iter().map(|s| s.snapshot()).collect();
+    out.sort_by(|a, b| a.function.cmp(b.function));
+    out
+}
+
+/// One annotated function: its name (with a lazily built `Type::name` for methods) and its
+/// counters. The attributes declare one `static` per function and hand it to every layer.
+/// It joins the list [`stats`] reads on its first counted event.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct MethodName {
-    method: &'static str,
+pub struct Site {
+    name: &'static str,
     full: OnceLock<&'static str>,
+    registered: AtomicBool,
+    retries: AtomicU64,
+    give_ups: AtomicU64,
+    fallbacks: AtomicU64,
+    rejections: AtomicU64,
+    budget_refusals: AtomicU64,
 }
 
-impl MethodName {
-    /// A cache for the method named `method`.
-    pub const fn new(method: &'static str) -> Self {
-        MethodName {
-            method,
+impl Site {
+    /// The site of the function (or method) named `name`.
+    ///
+    /// ```
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("fetch");
+    /// assert_eq!(SITE.name(None), "fetch");
+    /// ```
+    pub const fn new(name: &'static str) -> Self {
+        Site {
+            name,
             full: OnceLock::new(),
+            registered: AtomicBool::new(false),
+            retries: AtomicU64::new(0),
+            give_ups: AtomicU64::new(0),
+            fallbacks: AtomicU64::new(0),
+            rejections: AtomicU64::new(0),
+            budget_refusals: AtomicU64::new(0),
         }
     }
 
+    /// The reported name: `name`, or `Type::name` when `self_type` (the expansion's
+    /// `core::any::type_name::<Self>`) is given. Built once, then cached.
+    ///
+    /// ```
+    /// struct Client;
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("chat");
+    /// assert_eq!(SITE.name(Some(core::any::type_name::<Client>)), "Client::chat");
+    /// assert_eq!(SITE.name(None), "Client::chat"); // cached
+    /// ```
+    #[inline]
+    pub fn name(&self, self_type: Option<fn() -> &'static str>) -> &'static str {
+        if let Some(full) = self.full.get() {
+            return full;
+        }
+        match self_type {
+            None => self.name,
+            Some(self_type) => self.resolve(self_type),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
     fn resolve(&self, self_type: fn() -> &'static str) -> &'static str {
         self.full.get_or_init(|| {
-            let name = format!("{}::{}", short_type_name(self_type()), self.method);
+            let name = format!("{}::{}", short_type_name(self_type()), self.name);
             // Once per annotated method for the life of the process: a bounded, deliberate leak.
             Box::leak(name.into_boxed_str())
         })
+    }
+
+    /// Counts a switch to a fallback target (the fallback attribute calls it).
+    ///
+    /// ```
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("site_doc_fallback");
+    /// SITE.fallback(None);
+    /// let s = retry_runtime::stats().into_iter().find(|s| s.function == "site_doc_fallback").unwrap();
+    /// assert_eq!(s.fallbacks, 1);
+    /// ```
+    #[cold]
+    #[inline(never)]
+    pub fn fallback(&'static self, self_type: Option<fn() -> &'static str>) {
+        self.count(&self.fallbacks, self_type);
+    }
+
+    /// Counts a call rejected by an open circuit breaker (the breaker attribute calls it).
+    ///
+    /// ```
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("site_doc_rejection");
+    /// SITE.rejection(None);
+    /// let s = retry_runtime::stats().into_iter().find(|s| s.function == "site_doc_rejection").unwrap();
+    /// assert_eq!(s.rejections, 1);
+    /// ```
+    #[cold]
+    #[inline(never)]
+    pub fn rejection(&'static self, self_type: Option<fn() -> &'static str>) {
+        self.count(&self.rejections, self_type);
+    }
+
+    /// The current counts.
+    ///
+    /// ```
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("quiet");
+    /// assert_eq!(SITE.snapshot().retries, 0);
+    /// ```
+    pub fn snapshot(&self) -> SiteStats {
+        SiteStats {
+            function: self.full.get().copied().unwrap_or(self.name),
+            retries: self.retries.load(Ordering::Relaxed),
+            give_ups: self.give_ups.load(Ordering::Relaxed),
+            fallbacks: self.fallbacks.load(Ordering::Relaxed),
+            rejections: self.rejections.load(Ordering::Relaxed),
+            budget_refusals: self.budget_refusals.load(Ordering::Relaxed),
+        }
+    }
+
+    #[inline]
+    fn count(&'static self, counter: &AtomicU64, self_type: Option<SelfType>) {
+        counter.fetch_add(1, Ordering::Relaxed);
+        if !self.registered.load(Ordering::Relaxed) {
+            self.register(self_type);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn register(&'static self, self_type: Option<SelfType>) {
+        // The name first, so the listing shows `Type::name` for methods.
+        let _ = self.name(self_type);
+        if !self.registered.swap(true, Ordering::AcqRel) {
+            SITES
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(self);
+        }
     }
 }
 
@@ -72,12 +285,38 @@ mod tests {
     #[test]
     fn method_names_are_cached() {
         struct Provider;
-        static CACHE: MethodName = MethodName::new("chat");
-        let name = FnName::Method {
-            cache: &CACHE,
-            self_type: core::any::type_name::<Provider>,
+        static CACHE: Site = Site::new("chat");
+        let name = FnName::Site {
+            site: &CACHE,
+            self_type: Some(core::any::type_name::<Provider>),
         };
         assert_eq!(name.get(), "Provider::chat");
         assert!(std::ptr::eq(name.get(), name.get()));
+    }
+
+    #[test]
+    fn a_site_registers_once_on_its_first_count() {
+        static SITE: Site = Site::new("site_unit_registers_once");
+        let listed = || {
+            stats()
+                .into_iter()
+                .filter(|s| s.function == "site_unit_registers_once")
+                .count()
+        };
+        assert_eq!(listed(), 0);
+        let name = FnName::Site {
+            site: &SITE,
+            self_type: None,
+        };
+        name.count_retry();
+        name.count_retry();
+        name.count_give_up();
+        name.count_budget_refusal();
+        assert_eq!(listed(), 1);
+        let s = SITE.snapshot();
+        assert_eq!(
+            (s.retries, s.give_ups, s.budget_refusals, s.fallbacks),
+            (2, 1, 1, 0)
+        );
     }
 }

@@ -1,0 +1,213 @@
+//! The cost of a circuit breaker on the path that matters, the closed-state success, measured
+//! against a bare call and against the peer crates (recloser, failsafe) in the same run.
+//!
+//! Run with `cargo bench -p retry-bench --bench breaker`.
+//!
+//! - `breaker_closed`: one thread, one call per iteration. `bare` is the operation called
+//!   directly; `ours_call` goes through `CircuitBreaker::call`, `ours_permit` through
+//!   `try_acquire` + `Permit::success` (what `#[circuit_breaker]` expands to), `ours_site`
+//!   adds the attribute's once-resolved site lookup, `ours_rate_call` is `call` in rate mode.
+//! - `breaker_2threads_consecutive` / `breaker_2threads_rate`: two threads hammering one shared
+//!   breaker with successes; throughput is calls per second over both threads. recloser has
+//!   only a rate mode (a ring buffer of the last calls), so it appears in both groups with the
+//!   same configuration.
+//!
+//! Every operation is an `#[inline(never)]` function whose input goes through `black_box`
+//! inside it, and whose output the loop `black_box`es.
+
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use failsafe::CircuitBreaker as _;
+use retry_runtime::__private::BreakerSite;
+use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen};
+
+/// The operation's error: the same 8-byte result for every contender.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    Transient(u16),
+    Open,
+}
+
+impl From<CircuitOpen> for Failure {
+    #[cold]
+    fn from(_: CircuitOpen) -> Self {
+        Failure::Open
+    }
+}
+
+/// Never `u32::MAX`, but the compiler cannot know.
+const INPUT: u32 = 41;
+
+/// Succeeds unless its (opaque) input is `u32::MAX`.
+#[inline(never)]
+fn op(x: u32) -> Result<u32, Failure> {
+    let x = black_box(x);
+    if x == u32::MAX {
+        Err(Failure::Transient(503))
+    } else {
+        Ok(x + 1)
+    }
+}
+
+const CONSECUTIVE: BreakerConfig = BreakerConfig::new().failure_threshold(5);
+const RATE: BreakerConfig = BreakerConfig::new()
+    .failure_rate(0.5)
+    .min_calls(10)
+    .window(Duration::from_secs(60));
+
+static OURS: CircuitBreaker = CircuitBreaker::new("bench_consecutive", CONSECUTIVE);
+static OURS_RATE: CircuitBreaker = CircuitBreaker::new("bench_rate", RATE);
+static SITE: BreakerSite = BreakerSite::new("bench_site", CONSECUTIVE, None);
+
+fn recloser() -> recloser::Recloser {
+    recloser::Recloser::custom()
+        .error_rate(0.5)
+        .closed_len(100)
+        .open_wait(Duration::from_secs(30))
+        .build()
+}
+
+fn failsafe_consecutive() -> impl failsafe::CircuitBreaker + Sync {
+    let policy = failsafe::failure_policy::consecutive_failures(
+        5,
+        failsafe::backoff::constant(Duration::from_secs(30)),
+    );
+    failsafe::Config::new().failure_policy(policy).build()
+}
+
+fn failsafe_rate() -> impl failsafe::CircuitBreaker + Sync {
+    let policy = failsafe::failure_policy::success_rate_over_time_window(
+        0.5,
+        10,
+        Duration::from_secs(60),
+        failsafe::backoff::constant(Duration::from_secs(30)),
+    );
+    failsafe::Config::new().failure_policy(policy).build()
+}
+
+/// What `#[circuit_breaker]` expands to, around the same operation.
+#[inline(always)]
+fn through_permit(cb: &CircuitBreaker, x: u32) -> Result<u32, Failure> {
+    match cb.try_acquire() {
+        Err(open) => Err(Failure::from(open)),
+        Ok(permit) => {
+            let r = op(x);
+            match &r {
+                Ok(_) => permit.success(),
+                Err(_) => permit.failure(),
+            }
+            r
+        }
+    }
+}
+
+fn closed(c: &mut Criterion) {
+    let rc = recloser();
+    let fs = failsafe_consecutive();
+    let mut g = c.benchmark_group("breaker_closed");
+    g.bench_function("bare", |b| b.iter(|| black_box(op(INPUT))));
+    g.bench_function("ours_call", |b| {
+        b.iter(|| black_box(OURS.call(|| op(INPUT))))
+    });
+    g.bench_function("ours_permit", |b| {
+        b.iter(|| black_box(through_permit(&OURS, INPUT)))
+    });
+    g.bench_function("ours_site", |b| {
+        b.iter(|| black_box(through_permit(SITE.get(), INPUT)))
+    });
+    g.bench_function("ours_rate_call", |b| {
+        b.iter(|| black_box(OURS_RATE.call(|| op(INPUT))))
+    });
+    g.bench_function("recloser", |b| b.iter(|| black_box(rc.call(|| op(INPUT)))));
+    g.bench_function("failsafe", |b| b.iter(|| black_box(fs.call(|| op(INPUT)))));
+    g.finish();
+}
+
+const THREADS: usize = 2;
+
+/// Runs `call` `iters` times on each of two threads started together; the time from the
+/// start to the last thread's end.
+fn two_threads<F: Fn() + Sync>(iters: u64, call: &F) -> Duration {
+    let start = Barrier::new(THREADS + 1);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..THREADS)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    for _ in 0..iters {
+                        call();
+                    }
+                })
+            })
+            .collect();
+        start.wait();
+        let t = Instant::now();
+        for w in workers {
+            w.join().unwrap();
+        }
+        t.elapsed()
+    })
+}
+
+fn shared(c: &mut Criterion) {
+    let rc = recloser();
+    let fs = failsafe_consecutive();
+    let mut g = c.benchmark_group("breaker_2threads_consecutive");
+    g.throughput(Throughput::Elements(THREADS as u64));
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    g.bench_function("ours", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(OURS.call(|| op(INPUT)));
+            })
+        })
+    });
+    g.bench_function("recloser", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(rc.call(|| op(INPUT)));
+            })
+        })
+    });
+    g.bench_function("failsafe", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(fs.call(|| op(INPUT)));
+            })
+        })
+    });
+    g.finish();
+
+    let fs = failsafe_rate();
+    let mut g = c.benchmark_group("breaker_2threads_rate");
+    g.throughput(Throughput::Elements(THREADS as u64));
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    g.bench_function("ours", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(OURS_RATE.call(|| op(INPUT)));
+            })
+        })
+    });
+    g.bench_function("recloser", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(rc.call(|| op(INPUT)));
+            })
+        })
+    });
+    g.bench_function("failsafe", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(fs.call(|| op(INPUT)));
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, closed, shared);
+criterion_main!(benches);

@@ -1,0 +1,863 @@
+//! Circuit breakers: a lock-free state machine in one atomic word, a process-wide registry by
+//! name, and the permits that carry a call's verdict back.
+//!
+//! # The state machine
+//!
+//! ```text
+//!            failures reach the threshold                 reset_timeout passed
+//!  CLOSED ------------------------------------> OPEN -------------------------> HALF_OPEN
+//!    ^                                           ^                                 |  |
+//!    |              a probe fails                |                                 |  |
+//!    |                                           +---------------------------------+  |
+//!    |              success_threshold probes succeed                                  |
+//!    +--------------------------------------------------------------------------------+
+//!
+//!  force_open() -> FORCED_OPEN     force_closed() -> FORCED_CLOSED     reset() -> CLOSED
+//! ```
+//!
+//! The whole state (mode, a generation, and the consecutive failures, the open deadline or the
+//! half-open probe counts) lives in one `AtomicU64`, so every transition is one
+//! compare-exchange and no lock is ever taken. A closed breaker with no failure to forget is
+//! one exact value per generation: the success path loads it, compares, and writes nothing, so
+//! any number of threads can call through one breaker without sharing a written cache line.
+//!
+//! # Time
+//!
+//! Breakers read `std::time::Instant`, as nanoseconds since a process-wide base; an open
+//! breaker's deadline is kept in milliseconds (rounded up: the wait is never shorter than
+//! `reset_timeout`). The closed success path never reads the clock. In rate mode, successes
+//! count into per-thread stripes of a bucketed window and read the clock only now and then;
+//! the bounded approximation this makes is described in `window.rs` and on
+//! [`BreakerConfig::failure_rate`]: successes may be counted in a slightly older bucket than
+//! their own (at most one in 17 of a busy bucket), never in a later one.
+//!
+//! # Probes that vanish
+//!
+//! A half-open breaker admits `half_open_max_calls` probes. A probe's [`Permit`] frees its slot
+//! when dropped without a verdict (a cancelled future), and counts as a failure when dropped
+//! while its thread panics. A permit that never drops (leaked with `mem::forget`) or a probe
+//! that hangs cannot wedge the breaker either: once no probe has been admitted for
+//! `reset_timeout`, the next caller starts a fresh half-open period (as Polly does), and the
+//! old probes' verdicts are ignored.
+
+mod config;
+mod open;
+mod registry;
+mod sync;
+mod window;
+mod word;
+
+use std::fmt;
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub use config::{BreakerConfig, State, StateChange};
+pub use open::{BreakerSnapshot, CircuitOpen};
+pub use registry::{breaker, breakers, register_breaker, BreakerSite};
+
+use open::Why;
+use sync::{now_ns, AtomicU32, AtomicU64, Ordering::*};
+use window::Window;
+use word::{CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN};
+
+/// A circuit breaker: counts failures of the calls it guards, and while the backend looks
+/// down, rejects calls at once with [`CircuitOpen`] instead of running them.
+///
+/// Usually reached through `#[circuit_breaker(name, ...)]` or [`register_breaker`], which
+/// share one breaker per name across the process; [`CircuitBreaker::new`] makes one of your
+/// own (a `static`, or any value you keep). It is `Sync`: share it as `&'static` or in an `Arc`.
+///
+/// ```
+/// use std::time::Duration;
+/// use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen, State};
+///
+/// static DB: CircuitBreaker = CircuitBreaker::new(
+///     "db",
+///     BreakerConfig::new().failure_threshold(2).reset_timeout(Duration::from_secs(10)),
+/// );
+///
+/// #[derive(Debug)]
+/// enum DbError { Down, Open(CircuitOpen) }
+/// impl From<CircuitOpen> for DbError {
+///     fn from(e: CircuitOpen) -> Self { DbError::Open(e) }
+/// }
+///
+/// let query = |up: bool| DB.call(|| if up { Ok(1) } else { Err(DbError::Down) });
+/// assert_eq!(query(true).unwrap(), 1);
+/// assert!(matches!(query(false), Err(DbError::Down)));
+/// assert!(matches!(query(false), Err(DbError::Down)));
+/// // Two failures in a row: open. The call does not run.
+/// assert!(matches!(query(true), Err(DbError::Open(_))));
+/// assert_eq!(DB.state(), State::Open);
+/// ```
+pub struct CircuitBreaker {
+    hot: Hot,
+    cold: Cold,
+}
+
+/// What every call reads: the state word and the configuration. Written only on transitions
+/// and to forget consecutive failures.
+#[repr(align(128))]
+struct Hot {
+    state: AtomicU64,
+    name: &'static str,
+    config: BreakerConfig,
+    window: OnceLock<Window>,
+}
+
+/// What only rejections and transitions write, on its own cache lines.
+#[repr(align(128))]
+struct Cold {
+    rejected: AtomicU64,
+    /// The run of failures that opened the breaker, plus failed probes since.
+    streak: AtomicU32,
+    /// When a probe was last admitted (ns): the half-open valve for probes that never end.
+    probe_since: AtomicU64,
+}
+
+macro_rules! new_breaker {
+    ($name:expr, $config:expr) => {
+        CircuitBreaker {
+            hot: Hot {
+                state: AtomicU64::new(0),
+                name: $name,
+                config: $config,
+                window: OnceLock::new(),
+            },
+            cold: Cold {
+                rejected: AtomicU64::new(0),
+                streak: AtomicU32::new(0),
+                probe_since: AtomicU64::new(0),
+            },
+        }
+    };
+}
+
+/// A verdict on a probe.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Success,
+    Failure,
+    Neither,
+}
+
+impl CircuitBreaker {
+    /// A closed breaker of its own, outside the registry (the registry's are made by
+    /// [`register_breaker`]). `const`, so it can be a `static`.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// static SEARCH: CircuitBreaker = CircuitBreaker::new("search", BreakerConfig::new());
+    /// assert_eq!(SEARCH.state(), State::Closed);
+    /// assert!(retry_runtime::breaker("search").is_none());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn new(name: &'static str, config: BreakerConfig) -> Self {
+        new_breaker!(name, config)
+    }
+
+    /// A closed breaker of its own (loom build: not `const`).
+    #[cfg(loom)]
+    pub fn new(name: &'static str, config: BreakerConfig) -> Self {
+        new_breaker!(name, config)
+    }
+
+    /// Loom builds only: sets the breaker clock (ns since its base), which stands still
+    /// under loom so that every execution of a model is deterministic.
+    #[cfg(loom)]
+    #[doc(hidden)]
+    pub fn loom_set_clock(ns: u64) {
+        sync::FAKE_NOW.store(ns, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The breaker's name.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
+    /// assert_eq!(CircuitBreaker::new("db", BreakerConfig::new()).name(), "db");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.hot.name
+    }
+
+    /// Its configuration.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new().failure_threshold(3));
+    /// assert_eq!(cb.config().get_failure_threshold(), 3);
+    /// ```
+    pub fn config(&self) -> &BreakerConfig {
+        &self.hot.config
+    }
+
+    /// The current state. An open breaker whose `reset_timeout` has passed is half-open: it
+    /// becomes so now, if no call made it so already (and `on_state_change` hears of it).
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// cb.force_open();
+    /// assert_eq!(cb.state(), State::ForcedOpen);
+    /// ```
+    pub fn state(&self) -> State {
+        word::state(self.current())
+    }
+
+    /// The state and counters at this moment, as [`breakers`] lists them.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// cb.try_acquire().unwrap().failure();
+    /// let s = cb.snapshot();
+    /// assert_eq!((s.state, s.consecutive_failures, s.retry_in), (State::Closed, 1, None));
+    /// ```
+    pub fn snapshot(&self) -> BreakerSnapshot {
+        let w = self.current();
+        let rate = self.hot.config.get_failure_rate().is_some();
+        let consecutive_failures = if rate {
+            0
+        } else if word::mode(w) == CLOSED {
+            u32::try_from(word::payload(w)).unwrap_or(u32::MAX)
+        } else {
+            self.cold.streak.load(Relaxed)
+        };
+        let (window_calls, window_failures) = if rate { self.window().totals() } else { (0, 0) };
+        let retry_in = (word::mode(w) == OPEN)
+            .then(|| self.until(word::payload(w).saturating_mul(1_000_000), now_ns()));
+        BreakerSnapshot {
+            name: self.hot.name,
+            state: word::state(w),
+            consecutive_failures,
+            window_calls,
+            window_failures,
+            rejected: self.cold.rejected.load(Relaxed),
+            retry_in,
+        }
+    }
+
+    /// Closes the breaker and forgets every failure; also ends a forced state.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// cb.force_open();
+    /// cb.reset();
+    /// assert_eq!(cb.state(), State::Closed);
+    /// ```
+    pub fn reset(&self) {
+        if let Some(window) = self.hot.window.get() {
+            window.clear();
+        }
+        let prev = self.set_word(|w| word::make(CLOSED, word::next_gen(w), 0));
+        self.cold.streak.store(0, Relaxed);
+        self.emit(word::state(prev), State::Closed);
+    }
+
+    /// Opens the breaker by hand: every call is rejected until [`reset`](Self::reset) or
+    /// [`force_closed`](Self::force_closed).
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// cb.force_open();
+    /// assert!(cb.try_acquire().is_err());
+    /// ```
+    pub fn force_open(&self) {
+        let prev = self.set_word(|w| word::make(FORCED_OPEN, word::next_gen(w), 0));
+        self.keep_streak(prev);
+        self.emit(word::state(prev), State::ForcedOpen);
+    }
+
+    /// Closes the breaker by hand: every call runs and nothing is counted until
+    /// [`reset`](Self::reset) or [`force_open`](Self::force_open).
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new().failure_threshold(1));
+    /// cb.force_closed();
+    /// cb.try_acquire().unwrap().failure();
+    /// assert_eq!(cb.state(), State::ForcedClosed);
+    /// ```
+    pub fn force_closed(&self) {
+        let prev = self.set_word(|w| word::make(FORCED_CLOSED, word::next_gen(w), 0));
+        self.keep_streak(prev);
+        self.emit(word::state(prev), State::ForcedClosed);
+    }
+
+    /// Asks to make one call. `Ok` carries a [`Permit`] to report the outcome with
+    /// ([`success`](Permit::success) or [`failure`](Permit::failure); dropped, it counts as
+    /// neither). `Err` means the circuit is open and the call must not be made.
+    ///
+    /// On a closed breaker this is one atomic load.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new().failure_threshold(1));
+    /// match cb.try_acquire() {
+    ///     Ok(permit) => permit.failure(),
+    ///     Err(open) => unreachable!("{open}"),
+    /// }
+    /// let open = cb.try_acquire().unwrap_err();
+    /// assert!(open.to_string().starts_with("circuit breaker 'db' is open; next probe in"));
+    /// ```
+    #[inline]
+    pub fn try_acquire(&self) -> Result<Permit<'_>, CircuitOpen> {
+        let w = self.hot.state.load(Relaxed);
+        if word::mode(w) == CLOSED {
+            Ok(Permit {
+                breaker: self,
+                kind: Kind::Closed,
+            })
+        } else {
+            self.acquire_slow()
+        }
+    }
+
+    /// Runs `f` through the breaker: while open, returns `Err(E::from(CircuitOpen))` without
+    /// running it; otherwise runs it and counts every `Err` as a failure. A panic in `f` counts
+    /// as a failure too.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// let r: Result<u32, CircuitOpen> = cb.call(|| Ok(7));
+    /// assert_eq!(r, Ok(7));
+    /// ```
+    #[inline]
+    pub fn call<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<CircuitOpen>,
+        F: FnOnce() -> Result<T, E>,
+    {
+        self.call_when(|_: &E| true, f)
+    }
+
+    /// [`call`](Self::call), counting as failures only the errors for which `when` is true.
+    /// Any other error counts as neither success nor failure: it does not reset the
+    /// consecutive count, and a probe's slot is freed.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen, State};
+    ///
+    /// #[derive(Debug)]
+    /// enum HttpError { Status(u16), Open(CircuitOpen) }
+    /// impl From<CircuitOpen> for HttpError {
+    ///     fn from(e: CircuitOpen) -> Self { HttpError::Open(e) }
+    /// }
+    ///
+    /// let cb = CircuitBreaker::new("api", BreakerConfig::new().failure_threshold(1));
+    /// let server_error = |e: &HttpError| matches!(e, HttpError::Status(500..=599));
+    /// let _ = cb.call_when(server_error, || Err::<(), _>(HttpError::Status(400)));
+    /// assert_eq!(cb.state(), State::Closed); // a 400 is the caller's fault
+    /// let _ = cb.call_when(server_error, || Err::<(), _>(HttpError::Status(503)));
+    /// assert_eq!(cb.state(), State::Open);
+    /// ```
+    #[inline]
+    pub fn call_when<T, E, P, F>(&self, when: P, f: F) -> Result<T, E>
+    where
+        E: From<CircuitOpen>,
+        P: Fn(&E) -> bool,
+        F: FnOnce() -> Result<T, E>,
+    {
+        let permit = match self.try_acquire() {
+            Ok(permit) => permit,
+            Err(open) => return Err(rejected(open)),
+        };
+        let result = f();
+        permit.settle(&result, when);
+        result
+    }
+
+    /// The async twin of [`call`](Self::call): `f` makes the future, which runs only if the
+    /// breaker lets the call through. A future dropped before it finishes counts as neither
+    /// success nor failure and frees its probe slot.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// let r: Result<u32, CircuitOpen> = cb.call_async(|| async { Ok(7) }).await;
+    /// assert_eq!(r, Ok(7));
+    /// # }
+    /// ```
+    pub async fn call_async<T, E, F, Fut>(&self, f: F) -> Result<T, E>
+    where
+        E: From<CircuitOpen>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        self.call_async_when(|_: &E| true, f).await
+    }
+
+    /// The async twin of [`call_when`](Self::call_when).
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen, State};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new().failure_threshold(1));
+    /// let never = |_: &CircuitOpen| false;
+    /// let _ = cb.call_async_when(never, || async { Err::<(), _>(CircuitOpen::new("x", Default::default())) }).await;
+    /// assert_eq!(cb.state(), State::Closed);
+    /// # }
+    /// ```
+    pub async fn call_async_when<T, E, P, F, Fut>(&self, when: P, f: F) -> Result<T, E>
+    where
+        E: From<CircuitOpen>,
+        P: Fn(&E) -> bool,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let permit = match self.try_acquire() {
+            Ok(permit) => permit,
+            Err(open) => return Err(rejected(open)),
+        };
+        let result = f().await;
+        permit.settle(&result, when);
+        result
+    }
+
+    // ---- internals ----
+
+    /// The window of rate mode, made on first use.
+    #[inline]
+    fn window(&self) -> &Window {
+        self.hot
+            .window
+            .get_or_init(|| Window::new(self.hot.config.get_window()))
+    }
+
+    /// The reset timeout in nanoseconds.
+    fn timeout_ns(&self) -> u64 {
+        u64::try_from(self.hot.config.get_reset_timeout().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// The deadline of a circuit opening now, in ms, rounded up.
+    fn deadline_ms(&self) -> u64 {
+        now_ns()
+            .saturating_add(self.timeout_ns())
+            .div_ceil(1_000_000)
+    }
+
+    /// The time from `now` to the deadline `due` (ns), within `reset_timeout` (the deadline is
+    /// rounded up to whole milliseconds).
+    fn until(&self, due: u64, now: u64) -> Duration {
+        Duration::from_nanos(due.saturating_sub(now).min(self.timeout_ns()))
+    }
+
+    /// Replaces the word by `f(word)`, returning the word replaced.
+    fn set_word(&self, f: impl Fn(u64) -> u64) -> u64 {
+        let mut w = self.hot.state.load(Acquire);
+        loop {
+            match self
+                .hot
+                .state
+                .compare_exchange_weak(w, f(w), AcqRel, Acquire)
+            {
+                Ok(prev) => return prev,
+                Err(cur) => w = cur,
+            }
+        }
+    }
+
+    /// Leaving a closed state by hand: the run of failures it had stays visible.
+    fn keep_streak(&self, prev: u64) {
+        if word::mode(prev) == CLOSED {
+            let n = u32::try_from(word::payload(prev)).unwrap_or(u32::MAX);
+            self.cold.streak.store(n, Relaxed);
+        }
+    }
+
+    /// The state word, an open breaker whose deadline has passed turned half-open.
+    fn current(&self) -> u64 {
+        let w = self.hot.state.load(Acquire);
+        if word::mode(w) == OPEN {
+            let now = now_ns();
+            if now >= word::payload(w).saturating_mul(1_000_000) {
+                return self.open_to_half_open(w, now);
+            }
+        }
+        w
+    }
+
+    /// Open → half-open with no probe in flight; returns the word now in place.
+    fn open_to_half_open(&self, w: u64, now_ns: u64) -> u64 {
+        // Before the exchange, so that whoever sees the half-open word sees this time too.
+        self.cold.probe_since.store(now_ns, Release);
+        let new = word::half_open(word::next_gen(w), 0, 0);
+        match self.hot.state.compare_exchange(w, new, AcqRel, Acquire) {
+            Ok(_) => {
+                self.emit(State::Open, State::HalfOpen);
+                new
+            }
+            Err(cur) => cur,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn acquire_slow(&self) -> Result<Permit<'_>, CircuitOpen> {
+        let permit = |kind| Permit {
+            breaker: self,
+            kind,
+        };
+        let state = &self.hot.state;
+        let mut w = state.load(Acquire);
+        loop {
+            match word::mode(w) {
+                CLOSED => return Ok(permit(Kind::Closed)),
+                FORCED_CLOSED => return Ok(permit(Kind::Free)),
+                FORCED_OPEN => return Err(self.reject(Duration::MAX, Why::Forced)),
+                OPEN => {
+                    let now = now_ns();
+                    let due = word::payload(w).saturating_mul(1_000_000);
+                    if now < due {
+                        return Err(self.reject(self.until(due, now), Why::Open));
+                    }
+                    w = self.open_to_half_open(w, now);
+                }
+                HALF_OPEN => {
+                    if word::in_flight(w) < self.hot.config.get_half_open_max_calls() {
+                        self.cold.probe_since.store(now_ns(), Release);
+                        match state.compare_exchange_weak(w, w + word::ONE_PROBE, AcqRel, Acquire) {
+                            Ok(_) => return Ok(permit(Kind::Probe(word::gen(w)))),
+                            Err(cur) => w = cur,
+                        }
+                    } else {
+                        // Every slot is taken. If no probe was admitted for a whole
+                        // reset_timeout, the probes in flight are hung or leaked: start afresh.
+                        let now = now_ns();
+                        let since = self.cold.probe_since.load(Acquire);
+                        let stale = now >= since.saturating_add(self.timeout_ns());
+                        if !stale {
+                            return Err(self.reject(Duration::ZERO, Why::Probing));
+                        }
+                        self.cold.probe_since.store(now, Release);
+                        let gen = word::next_gen(w);
+                        match state.compare_exchange(w, word::half_open(gen, 1, 0), AcqRel, Acquire)
+                        {
+                            Ok(_) => return Ok(permit(Kind::Probe(gen))),
+                            Err(cur) => w = cur,
+                        }
+                    }
+                }
+                _ => unreachable!("a breaker's state word has a valid mode"),
+            }
+        }
+    }
+
+    /// Counts a rejection and builds its error.
+    fn reject(&self, retry_in: Duration, why: Why) -> CircuitOpen {
+        self.cold.rejected.fetch_add(1, Relaxed);
+        CircuitOpen::with(self.hot.name, retry_in, why)
+    }
+
+    /// A call let through closed succeeded: forget the failures, if there are any.
+    #[inline]
+    fn succeeded(&self, kind: Kind) {
+        match kind {
+            Kind::Closed => {
+                if self.hot.config.get_failure_rate().is_some() {
+                    self.window().success();
+                } else {
+                    let w = self.hot.state.load(Relaxed);
+                    // Closed with no failure is `generation << 3`: nothing to write.
+                    if w & !word::GEN != 0 {
+                        self.forget_failures(w);
+                    }
+                }
+            }
+            Kind::Free => {}
+            Kind::Probe(gen) => self.probe_verdict(gen, Verdict::Success),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn forget_failures(&self, mut w: u64) {
+        while word::mode(w) == CLOSED && word::payload(w) != 0 {
+            let new = word::make(CLOSED, word::gen(w), 0);
+            match self
+                .hot
+                .state
+                .compare_exchange_weak(w, new, AcqRel, Relaxed)
+            {
+                Ok(_) => return,
+                Err(cur) => w = cur,
+            }
+        }
+    }
+
+    #[inline]
+    fn failed(&self, kind: Kind) {
+        match kind {
+            Kind::Closed => self.closed_failure(),
+            Kind::Free => {}
+            Kind::Probe(gen) => self.probe_verdict(gen, Verdict::Failure),
+        }
+    }
+
+    /// A permit dropped without a verdict.
+    fn released(&self, kind: Kind) {
+        if matches!(kind, Kind::Free) {
+            return;
+        }
+        if std::thread::panicking() {
+            self.failed(kind);
+        } else if let Kind::Probe(gen) = kind {
+            self.probe_verdict(gen, Verdict::Neither);
+        }
+    }
+
+    #[inline(never)]
+    fn closed_failure(&self) {
+        let config = &self.hot.config;
+        if let Some(rate) = config.get_failure_rate() {
+            let (calls, failures) = self.window().failure();
+            if calls >= u64::from(config.get_min_calls()) && failures as f64 / calls as f64 >= rate
+            {
+                self.trip();
+            }
+            return;
+        }
+        let threshold = u64::from(config.get_failure_threshold());
+        let mut w = self.hot.state.load(Acquire);
+        loop {
+            if word::mode(w) != CLOSED {
+                return; // opened, forced or half-open meanwhile: this call is history
+            }
+            let n = word::payload(w) + 1;
+            let opens = n >= threshold;
+            let new = if opens {
+                word::make(OPEN, word::next_gen(w), self.deadline_ms())
+            } else {
+                word::make(CLOSED, word::gen(w), n)
+            };
+            match self
+                .hot
+                .state
+                .compare_exchange_weak(w, new, AcqRel, Acquire)
+            {
+                Ok(_) => {
+                    if opens {
+                        let n = u32::try_from(n).unwrap_or(u32::MAX);
+                        self.cold.streak.store(n, Relaxed);
+                        self.emit(State::Closed, State::Open);
+                    }
+                    return;
+                }
+                Err(cur) => w = cur,
+            }
+        }
+    }
+
+    /// Closed → open in rate mode.
+    fn trip(&self) {
+        let deadline = self.deadline_ms();
+        let mut w = self.hot.state.load(Acquire);
+        while word::mode(w) == CLOSED {
+            let new = word::make(OPEN, word::next_gen(w), deadline);
+            match self
+                .hot
+                .state
+                .compare_exchange_weak(w, new, AcqRel, Acquire)
+            {
+                Ok(_) => {
+                    self.emit(State::Closed, State::Open);
+                    return;
+                }
+                Err(cur) => w = cur,
+            }
+        }
+    }
+
+    /// A probe of half-open period `gen` ended.
+    fn probe_verdict(&self, gen: u32, verdict: Verdict) {
+        let config = &self.hot.config;
+        let mut w = self.hot.state.load(Acquire);
+        loop {
+            if word::mode(w) != HALF_OPEN || word::gen(w) != gen {
+                return; // a probe of an earlier period: its verdict no longer matters
+            }
+            let left = word::in_flight(w).saturating_sub(1);
+            let ok = word::probe_successes(w);
+            let (new, to) = match verdict {
+                Verdict::Success if ok + 1 >= config.get_success_threshold() => {
+                    if let Some(window) = self.hot.window.get() {
+                        window.clear();
+                    }
+                    (
+                        word::make(CLOSED, word::next_gen(w), 0),
+                        Some(State::Closed),
+                    )
+                }
+                Verdict::Success => (word::half_open(gen, left, ok + 1), None),
+                Verdict::Failure => (
+                    word::make(OPEN, word::next_gen(w), self.deadline_ms()),
+                    Some(State::Open),
+                ),
+                Verdict::Neither => (word::half_open(gen, left, ok), None),
+            };
+            match self
+                .hot
+                .state
+                .compare_exchange_weak(w, new, AcqRel, Acquire)
+            {
+                Ok(_) => {
+                    match to {
+                        Some(State::Closed) => self.cold.streak.store(0, Relaxed),
+                        Some(_) => {
+                            self.cold.streak.fetch_add(1, Relaxed);
+                        }
+                        None => {}
+                    }
+                    if let Some(to) = to {
+                        self.emit(State::HalfOpen, to);
+                    }
+                    return;
+                }
+                Err(cur) => w = cur,
+            }
+        }
+    }
+
+    /// Reports a transition to the hook and, with `tracing`, as an event.
+    fn emit(&self, from: State, to: State) {
+        if from == to {
+            return;
+        }
+        let change = StateChange {
+            name: self.hot.name,
+            from,
+            to,
+        };
+        #[cfg(feature = "tracing")]
+        tracing::info!(
+            target: "retry_runtime",
+            breaker = change.name,
+            from = %from,
+            to = %to,
+            "circuit breaker state change"
+        );
+        if let Some(hook) = self.hot.config.get_on_state_change() {
+            hook(&change);
+        }
+    }
+}
+
+/// The error of a rejected call, out of the caller's way.
+#[cold]
+#[inline(never)]
+fn rejected<E: From<CircuitOpen>>(open: CircuitOpen) -> E {
+    E::from(open)
+}
+
+impl fmt::Debug for CircuitBreaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CircuitBreaker")
+            .field("name", &self.hot.name)
+            .field("state", &word::state(self.hot.state.load(Relaxed)))
+            .field("config", &self.hot.config)
+            .finish()
+    }
+}
+
+/// How a permit was granted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A call through a closed breaker.
+    Closed,
+    /// A call through a forced-closed breaker: nothing is counted.
+    Free,
+    /// A half-open probe of the period with this generation.
+    Probe(u32),
+}
+
+/// Leave to make one call through a [`CircuitBreaker`], from
+/// [`try_acquire`](CircuitBreaker::try_acquire). Report the outcome with
+/// [`success`](Self::success) or [`failure`](Self::failure).
+///
+/// Dropped without a verdict it counts as neither (and frees a probe slot), except while its
+/// thread is panicking: a call that panics counts as a failure.
+///
+/// ```
+/// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+/// let cb = CircuitBreaker::new("db", BreakerConfig::new().failure_threshold(1));
+/// let permit = cb.try_acquire().unwrap();
+/// let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+///     let _held = permit;
+///     panic!("the backend's client panicked");
+/// }));
+/// assert!(r.is_err());
+/// assert_eq!(cb.state(), State::Open);
+/// ```
+#[must_use = "a permit is meant to report its call's outcome with `success()` or `failure()`"]
+pub struct Permit<'a> {
+    breaker: &'a CircuitBreaker,
+    kind: Kind,
+}
+
+impl Permit<'_> {
+    /// The call succeeded.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// cb.try_acquire().unwrap().failure();
+    /// cb.try_acquire().unwrap().success();
+    /// assert_eq!(cb.snapshot().consecutive_failures, 0);
+    /// ```
+    #[inline]
+    pub fn success(self) {
+        let this = ManuallyDrop::new(self);
+        this.breaker.succeeded(this.kind);
+    }
+
+    /// The call failed.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
+    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
+    /// cb.try_acquire().unwrap().failure();
+    /// assert_eq!(cb.snapshot().consecutive_failures, 1);
+    /// ```
+    #[inline]
+    pub fn failure(self) {
+        let this = ManuallyDrop::new(self);
+        this.breaker.failed(this.kind);
+    }
+
+    /// Success for `Ok`, failure for an `Err` that `when` counts, neither otherwise.
+    #[inline]
+    fn settle<T, E>(self, result: &Result<T, E>, when: impl Fn(&E) -> bool) {
+        match result {
+            Ok(_) => self.success(),
+            Err(e) => {
+                if when(e) {
+                    self.failure();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Permit<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.breaker.released(self.kind);
+    }
+}
+
+impl fmt::Debug for Permit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit")
+            .field("breaker", &self.breaker.hot.name)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}

@@ -1,0 +1,272 @@
+//! The process-wide registry of breakers by name, and the per-site handle the attribute uses.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use super::{BreakerConfig, BreakerSnapshot, CircuitBreaker};
+use crate::env::parse_duration;
+
+struct Entry {
+    breaker: &'static CircuitBreaker,
+    /// A different configuration was reported for this name already.
+    warned: bool,
+}
+
+/// Every registered breaker, by name (sorted, for [`breakers`]). Looked up only when a breaker
+/// is registered or listed, never on a call.
+static REGISTRY: Mutex<BTreeMap<&'static str, Entry>> = Mutex::new(BTreeMap::new());
+
+/// Creates the breaker named `name`, or returns the one registered under it.
+///
+/// The first registration of a name sets its configuration. A later one with a different
+/// configuration gets the registered breaker as it is, and the difference is reported once per
+/// name (a `tracing` warning with the `tracing` feature, a line on stderr without).
+/// Configurations are compared without their `on_state_change` hook, and the first one's hook
+/// is the one called.
+///
+/// Register before first use to configure the breaker of a `#[circuit_breaker]` site: a site
+/// registers its breaker on its first call, so an earlier `register_breaker` wins. The name is
+/// copied once per breaker and kept for the life of the process.
+///
+/// ```
+/// use retry_runtime::{register_breaker, BreakerConfig};
+/// let a = register_breaker("docs_registry", BreakerConfig::new().failure_threshold(3));
+/// let b = register_breaker("docs_registry", BreakerConfig::new().failure_threshold(3));
+/// assert!(std::ptr::eq(a, b));
+/// assert_eq!(a.name(), "docs_registry");
+/// ```
+pub fn register_breaker(name: &str, config: BreakerConfig) -> &'static CircuitBreaker {
+    register(name, None, config)
+}
+
+/// [`register_breaker`] for a name that is already `'static` (an attribute site's): nothing
+/// is copied.
+pub(crate) fn register(
+    name: &str,
+    static_name: Option<&'static str>,
+    config: BreakerConfig,
+) -> &'static CircuitBreaker {
+    let mut registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(entry) = registry.get_mut(name) {
+        let breaker = entry.breaker;
+        let report = breaker.config() != &config && !entry.warned;
+        entry.warned |= report;
+        drop(registry);
+        if report {
+            warn(format!(
+                "circuit breaker '{name}' is already registered with {:?}; keeping it and \
+                 ignoring {config:?}",
+                breaker.config()
+            ));
+        }
+        return breaker;
+    }
+    // Once per breaker for the life of the process: a bounded, deliberate leak.
+    let name: &'static str = static_name.unwrap_or_else(|| Box::leak(name.into()));
+    let breaker: &'static CircuitBreaker = Box::leak(Box::new(CircuitBreaker::new(name, config)));
+    registry.insert(
+        name,
+        Entry {
+            breaker,
+            warned: false,
+        },
+    );
+    breaker
+}
+
+/// The breaker registered under `name`, if any.
+///
+/// ```
+/// use retry_runtime::{breaker, register_breaker, BreakerConfig};
+/// assert!(breaker("docs_lookup").is_none());
+/// register_breaker("docs_lookup", BreakerConfig::new());
+/// assert_eq!(breaker("docs_lookup").unwrap().name(), "docs_lookup");
+/// ```
+pub fn breaker(name: &str) -> Option<&'static CircuitBreaker> {
+    let registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+    registry.get(name).map(|entry| entry.breaker)
+}
+
+/// A snapshot of every registered breaker, sorted by name: for a status page or a log line.
+///
+/// ```
+/// use retry_runtime::{breakers, register_breaker, BreakerConfig};
+/// register_breaker("docs_b", BreakerConfig::new());
+/// register_breaker("docs_a", BreakerConfig::new());
+/// let names: Vec<_> = breakers().iter().map(|s| s.name).filter(|n| n.starts_with("docs_")).collect();
+/// assert_eq!(names, ["docs_a", "docs_b"]);
+/// for s in breakers() {
+///     println!("{s}"); // docs_a  CLOSED  failures 0 in a row, 0/0 in window, 0 rejected
+/// }
+/// ```
+pub fn breakers() -> Vec<BreakerSnapshot> {
+    // Snapshots are taken outside the lock: one may run a transition hook.
+    let all: Vec<&'static CircuitBreaker> = {
+        let registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+        registry.values().map(|entry| entry.breaker).collect()
+    };
+    all.into_iter().map(CircuitBreaker::snapshot).collect()
+}
+
+fn warn(message: String) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: "retry_runtime", "{message}");
+    #[cfg(not(feature = "tracing"))]
+    eprintln!("warning: retry_runtime: {message}");
+}
+
+/// An attribute site's breaker: resolved once (environment overrides applied, then
+/// registered), then one load per call.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct BreakerSite {
+    name: &'static str,
+    config: BreakerConfig,
+    env: Option<&'static str>,
+    resolved: OnceLock<&'static CircuitBreaker>,
+}
+
+impl BreakerSite {
+    /// A site of the breaker `name`, with the attribute's configuration and `env` prefix.
+    pub const fn new(name: &'static str, config: BreakerConfig, env: Option<&'static str>) -> Self {
+        BreakerSite {
+            name,
+            config,
+            env,
+            resolved: OnceLock::new(),
+        }
+    }
+
+    /// The site's breaker.
+    #[inline]
+    pub fn get(&'static self) -> &'static CircuitBreaker {
+        match self.resolved.get() {
+            Some(breaker) => breaker,
+            None => self.resolve(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve(&'static self) -> &'static CircuitBreaker {
+        self.resolved.get_or_init(|| {
+            let config = match self.env {
+                Some(prefix) => {
+                    apply_env(self.config, prefix, |name| std::env::var(name).ok(), warn)
+                }
+                None => self.config,
+            };
+            register(self.name, Some(self.name), config)
+        })
+    }
+}
+
+/// Applies `{prefix}_FAILURE_THRESHOLD`, `{prefix}_RESET_TIMEOUT` and
+/// `{prefix}_SUCCESS_THRESHOLD` found by `lookup`; each unusable value is reported to `warn`
+/// and ignored. A failure threshold puts a rate-mode breaker in consecutive mode, as the
+/// setter does.
+pub(crate) fn apply_env(
+    base: BreakerConfig,
+    prefix: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+    mut warn: impl FnMut(String),
+) -> BreakerConfig {
+    let mut config = base;
+    let mut each = |key: &str, set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, &str>| {
+        let name = format!("{prefix}_{key}");
+        if let Some(value) = lookup(&name) {
+            match set(config, &value) {
+                Ok(c) => config = c,
+                Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
+            }
+        }
+    };
+    let count = |value: &str| {
+        value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| "expected a whole number >= 1")
+    };
+    each("FAILURE_THRESHOLD", &|c, v| {
+        c.try_failure_threshold(count(v)?)
+    });
+    each("RESET_TIMEOUT", &|c, v| {
+        c.try_reset_timeout(parse_duration(v)?)
+    });
+    each("SUCCESS_THRESHOLD", &|c, v| {
+        c.try_success_threshold(count(v)?)
+    });
+    config
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    fn run(base: BreakerConfig, vars: &[(&str, &str)]) -> (BreakerConfig, Vec<String>) {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (format!("LLM_{k}"), v.to_string()))
+            .collect();
+        let mut warnings = Vec::new();
+        let c = apply_env(base, "LLM", |k| map.get(k).cloned(), |w| warnings.push(w));
+        (c, warnings)
+    }
+
+    #[test]
+    fn env_overrides_apply() {
+        let (c, w) = run(
+            BreakerConfig::new(),
+            &[
+                ("FAILURE_THRESHOLD", "9"),
+                ("RESET_TIMEOUT", "250ms"),
+                ("SUCCESS_THRESHOLD", " 4 "),
+            ],
+        );
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.get_failure_threshold(), 9);
+        assert_eq!(c.get_reset_timeout(), Duration::from_millis(250));
+        assert_eq!(c.get_success_threshold(), 4);
+        let (c, _) = run(BreakerConfig::new(), &[("RESET_TIMEOUT", "1.5")]);
+        assert_eq!(c.get_reset_timeout(), Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn unusable_values_are_ignored_with_one_warning_each() {
+        let base = BreakerConfig::new().failure_threshold(3);
+        let (c, w) = run(
+            base,
+            &[
+                ("FAILURE_THRESHOLD", "0"),
+                ("RESET_TIMEOUT", "soon"),
+                ("SUCCESS_THRESHOLD", "-2"),
+            ],
+        );
+        assert_eq!(c, base);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].contains("LLM_FAILURE_THRESHOLD=\"0\""), "{}", w[0]);
+        let (c, w) = run(base, &[("RESET_TIMEOUT", "0s")]);
+        assert_eq!((c, w.len()), (base, 1));
+    }
+
+    #[test]
+    fn a_site_resolves_once_with_its_environment() {
+        static SITE: BreakerSite = BreakerSite::new(
+            "registry_unit_site",
+            BreakerConfig::new(),
+            Some("RETRY_RUNTIME_BREAKER_UNIT"),
+        );
+        std::env::set_var("RETRY_RUNTIME_BREAKER_UNIT_FAILURE_THRESHOLD", "7");
+        let cb = SITE.get();
+        assert_eq!(cb.config().get_failure_threshold(), 7);
+        std::env::set_var("RETRY_RUNTIME_BREAKER_UNIT_FAILURE_THRESHOLD", "2");
+        assert!(std::ptr::eq(SITE.get(), cb));
+        assert!(std::ptr::eq(
+            super::super::breaker("registry_unit_site").unwrap(),
+            cb
+        ));
+        assert_eq!(cb.config().get_failure_threshold(), 7);
+    }
+}

@@ -1,0 +1,274 @@
+//! `tracing` events for retries, give-ups and fallbacks, and how an error gets into them
+//! without the library asking `E` for `Display` or `Debug`.
+//!
+//! With the `tracing` feature, every retry is a `WARN` event, every give-up an `ERROR` and every
+//! fallback an `INFO`, all with target `retry_runtime`. Without the feature, none of the event
+//! code is compiled.
+
+use std::fmt;
+
+#[cfg(feature = "tracing")]
+use std::time::Duration;
+
+use crate::retry::Unset;
+
+/// How a retry shows its error in events: [`ShowDisplay`], [`ShowDebug`], or [`Unset`] (the
+/// default: events carry no error field). The attributes pick the best one `E` allows, so they
+/// ask no trait of `E` themselves; with [`Retry`](crate::Retry), pass one to
+/// [`Retry::show_error`](crate::Retry::show_error).
+///
+/// ```
+/// use std::fmt;
+/// use retry_runtime::{ShowDebug, ShowDisplay, ShowError};
+///
+/// struct Shown<'a, S>(&'a S, &'a std::io::Error);
+/// impl<S: ShowError<std::io::Error>> fmt::Display for Shown<'_, S> {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.show(self.1, f) }
+/// }
+/// let e = std::io::Error::other("boom");
+/// assert_eq!(Shown(&ShowDisplay, &e).to_string(), "boom");
+/// assert!(Shown(&ShowDebug, &e).to_string().contains("Other"));
+/// ```
+pub trait ShowError<E> {
+    /// Whether events show the error at all (false for [`Unset`]).
+    const ACTIVE: bool;
+    /// Writes `error`.
+    fn show(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<E> ShowError<E> for Unset {
+    const ACTIVE: bool = false;
+    #[inline(always)]
+    fn show(&self, _: &E, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+/// Shows an error with its `Display`.
+///
+/// ```
+/// use retry_runtime::{Retry, RetryPolicy, ShowDisplay};
+/// let r: Result<(), String> = Retry::new(&RetryPolicy::fixed().max_attempts(1))
+///     .show_error(ShowDisplay)
+///     .run(|| Err("boom".to_string()));
+/// assert!(r.is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShowDisplay;
+
+impl<E: fmt::Display> ShowError<E> for ShowDisplay {
+    const ACTIVE: bool = true;
+    #[inline]
+    fn show(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(error, f)
+    }
+}
+
+/// Shows an error with its `Debug`.
+///
+/// ```
+/// use retry_runtime::{Retry, RetryPolicy, ShowDebug};
+/// #[derive(Debug)]
+/// struct Busy;
+/// let r: Result<(), Busy> = Retry::new(&RetryPolicy::fixed().max_attempts(1))
+///     .show_error(ShowDebug)
+///     .run(|| Err(Busy));
+/// assert!(r.is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShowDebug;
+
+impl<E: fmt::Debug> ShowError<E> for ShowDebug {
+    const ACTIVE: bool = true;
+    #[inline]
+    fn show(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(error, f)
+    }
+}
+
+/// An error with the way to show it: `Display`s through `S`.
+#[cfg(feature = "tracing")]
+struct Shown<'a, E, S>(&'a E, &'a S);
+
+#[cfg(feature = "tracing")]
+impl<E, S: ShowError<E>> fmt::Display for Shown<'_, E, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.1.show(self.0, f)
+    }
+}
+
+/// Why a call gives up, as its `ERROR` event says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    /// `unless` was true or `when` false (or an open circuit below).
+    Permanent,
+    /// `max_attempts` reached.
+    Exhausted,
+    /// A `retry_after` hint beyond `max_delay`.
+    HintTooLong,
+    /// The sleep would end past `max_elapsed`.
+    MaxElapsed,
+    /// The retry budget refused the retry.
+    Budget,
+}
+
+impl GiveUp {
+    #[cfg(feature = "tracing")]
+    fn as_str(self) -> &'static str {
+        match self {
+            GiveUp::Permanent => "permanent error",
+            GiveUp::Exhausted => "attempts used up",
+            GiveUp::HintTooLong => "retry-after hint beyond max_delay",
+            GiveUp::MaxElapsed => "max_elapsed reached",
+            GiveUp::Budget => "retry budget refused",
+        }
+    }
+}
+
+/// The `WARN` event of a retry: the attempt failed, the loop sleeps `delay` and tries again.
+#[cfg(feature = "tracing")]
+#[cold]
+#[inline(never)]
+pub(crate) fn retrying<E, S: ShowError<E>>(
+    show: &S,
+    function: &'static str,
+    error: &E,
+    attempt: u32,
+    delay: Duration,
+    elapsed: Option<Duration>,
+) {
+    tracing::warn!(
+        target: "retry_runtime",
+        function,
+        attempt,
+        delay = ?delay,
+        elapsed = elapsed.map(tracing::field::debug),
+        error = S::ACTIVE.then(|| tracing::field::display(Shown(error, show))),
+        "attempt failed, retrying",
+    );
+}
+
+/// The `ERROR` event of a give-up: the call returns its last error.
+#[cfg(feature = "tracing")]
+#[cold]
+#[inline(never)]
+pub(crate) fn giving_up<E, S: ShowError<E>>(
+    show: &S,
+    function: &'static str,
+    error: &E,
+    attempt: u32,
+    elapsed: Option<Duration>,
+    reason: GiveUp,
+) {
+    tracing::error!(
+        target: "retry_runtime",
+        function,
+        attempt,
+        delay = ?Duration::ZERO,
+        elapsed = elapsed.map(tracing::field::debug),
+        reason = reason.as_str(),
+        error = S::ACTIVE.then(|| tracing::field::display(Shown(error, show))),
+        "giving up",
+    );
+}
+
+/// The `INFO` event of a fallback: `function`'s `from` failed with `error`, `to` runs next.
+/// `show` is the site's error shower (see [`ShowError`]). Compiled to nothing without the
+/// `tracing` feature. The fallback attribute calls it.
+///
+/// ```
+/// use retry_runtime::{ShowDisplay, __private::events};
+/// events::fallback("chat", "chat", "chat_backup", &"503", &ShowDisplay);
+/// ```
+#[inline]
+#[allow(unused_variables)]
+pub fn fallback<E, S: ShowError<E>>(
+    function: &'static str,
+    from: &'static str,
+    to: &'static str,
+    error: &E,
+    show: &S,
+) {
+    #[cfg(feature = "tracing")]
+    fallback_event(function, from, to, error, show);
+}
+
+#[cfg(feature = "tracing")]
+#[cold]
+#[inline(never)]
+fn fallback_event<E, S: ShowError<E>>(
+    function: &'static str,
+    from: &'static str,
+    to: &'static str,
+    error: &E,
+    show: &S,
+) {
+    tracing::info!(
+        target: "retry_runtime",
+        function,
+        from,
+        to,
+        error = S::ACTIVE.then(|| tracing::field::display(Shown(error, show))),
+        "falling back",
+    );
+}
+
+/// Picks the error shower for a function returning `Result<T, E>` by autoref specialization,
+/// at the expansion site where `E` is known: `(&&&marker).error_shower()` is [`ShowDisplay`]
+/// if `E: Display`, else [`ShowDebug`] if `E: Debug`, else [`Unset`]. A generic `E` without
+/// either bound gets [`Unset`]. Bring the traits into scope with `use ...::autoref::*`.
+///
+/// ```
+/// use retry_runtime::__private::{autoref::*, Marker};
+/// use retry_runtime::{ShowDebug, ShowDisplay, Unset};
+///
+/// #[derive(Debug)]
+/// struct OnlyDebug;
+/// struct Nothing;
+///
+/// let _: ShowDisplay = (&&&Marker::<Result<(), std::io::Error>>::new()).error_shower();
+/// let _: ShowDebug = (&&&Marker::<Result<(), OnlyDebug>>::new()).error_shower();
+/// let _: Unset = (&&&Marker::<Result<(), Nothing>>::new()).error_shower();
+///
+/// fn generic<E>() -> Unset {
+///     (&&&Marker::<Result<(), E>>::new()).error_shower()
+/// }
+/// let _ = generic::<String>(); // inside `generic`, nothing is known of `E`
+/// ```
+pub mod autoref {
+    use std::fmt::{Debug, Display};
+
+    use super::{ShowDebug, ShowDisplay};
+    use crate::__private::Marker;
+    use crate::retry::Unset;
+
+    /// Chosen first: `E: Display`.
+    pub trait ViaDisplay {
+        /// [`ShowDisplay`].
+        #[inline(always)]
+        fn error_shower(&self) -> ShowDisplay {
+            ShowDisplay
+        }
+    }
+    impl<T, E: Display> ViaDisplay for &&Marker<Result<T, E>> {}
+
+    /// Chosen second: `E: Debug`.
+    pub trait ViaDebug {
+        /// [`ShowDebug`].
+        #[inline(always)]
+        fn error_shower(&self) -> ShowDebug {
+            ShowDebug
+        }
+    }
+    impl<T, E: Debug> ViaDebug for &Marker<Result<T, E>> {}
+
+    /// Chosen last: no way to show `E`.
+    pub trait ViaNothing {
+        /// [`Unset`].
+        #[inline(always)]
+        fn error_shower(&self) -> Unset {
+            Unset
+        }
+    }
+    impl<T, E> ViaNothing for Marker<Result<T, E>> {}
+}

@@ -1,0 +1,160 @@
+//! Budgets, sites and error showers add no heap allocation to the loops: none on the success
+//! path, and none on a fail-once path with zero delay once the site and budget exist (a site's
+//! first counted event registers it, and a budget is created on first use: both once).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use retry_runtime::__private::{async_decide, async_state, pause, BudgetSite, Site};
+use retry_runtime::{configure_budget, Jitter, Retry, RetryBudget, RetryPolicy, ShowDisplay};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_allocation() {
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        }
+    });
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; the bookkeeping touches only
+// const-initialised thread-local `Cell`s, which never allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn count<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    ALLOCATIONS.with(|n| n.set(0));
+    COUNTING.with(|on| on.set(true));
+    let r = f();
+    COUNTING.with(|on| on.set(false));
+    (r, ALLOCATIONS.with(|n| n.get()))
+}
+
+const ZERO: RetryPolicy = RetryPolicy::fixed()
+    .max_attempts(4)
+    .initial_delay(Duration::ZERO)
+    .jitter(Jitter::None);
+
+fn fail_once() -> impl FnMut() -> Result<u32, String> {
+    let mut n = 0;
+    move || {
+        n += 1;
+        if n == 1 {
+            Err(String::new()) // an empty String does not allocate
+        } else {
+            Ok(n)
+        }
+    }
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let (b, n) = count(|| Box::new(std::hint::black_box(7u64)));
+    assert_eq!(*b, 7);
+    assert!(n >= 1);
+}
+
+#[test]
+fn sync_paths_with_a_budget_and_a_site_allocate_nothing() {
+    static SITE: Site = Site::new("no_alloc_budget_sync");
+    static BUDGET: BudgetSite = BudgetSite::new("no-alloc-sync");
+    configure_budget("no-alloc-sync", RetryBudget::new());
+    let by_name = Retry::new(&ZERO).budget("no-alloc-sync");
+    // Warm up: resolve the site's budget and register the site (each once per process).
+    let _ = Retry::new(&ZERO)
+        .site(&SITE, None)
+        .budget_site(&BUDGET)
+        .run_owned(fail_once());
+
+    let (r, n) = count(|| {
+        Retry::new(&ZERO)
+            .site(&SITE, None)
+            .budget_site(&BUDGET)
+            .show_error(ShowDisplay)
+            .run_owned(|| Ok::<u32, String>(1))
+    });
+    assert_eq!((r, n), (Ok(1), 0), "success with a budget site allocated");
+
+    let (r, n) = count(|| by_name.run(|| Ok::<u32, String>(2)));
+    assert_eq!((r, n), (Ok(2), 0), "success with Retry::budget allocated");
+
+    let (r, n) = count(|| {
+        Retry::new(&ZERO)
+            .site(&SITE, None)
+            .budget_site(&BUDGET)
+            .show_error(ShowDisplay)
+            .run_owned(fail_once())
+    });
+    assert_eq!(
+        (r, n),
+        (Ok(2), 0),
+        "fail-once with a budget and a site allocated"
+    );
+
+    let (r, n) = count(|| by_name.run(fail_once()));
+    assert_eq!((r, n), (Ok(2), 0), "fail-once with Retry::budget allocated");
+}
+
+#[test]
+fn async_expansion_path_with_a_budget_and_a_site_allocates_nothing() {
+    static SITE: Site = Site::new("no_alloc_budget_async");
+    static BUDGET: BudgetSite = BudgetSite::new("no-alloc-async");
+    let _ = BUDGET.get();
+    SITE.rejection(None); // registers the site
+
+    // The attribute's async expansion, by hand.
+    async fn call(mut op: impl FnMut() -> Result<u32, String>) -> Result<u32, String> {
+        BUDGET.deposit();
+        let mut state = async_state(false);
+        loop {
+            let error = match async { op() }.await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let retry = Retry::new(&ZERO)
+                .site(&SITE, None)
+                .budget_site(&BUDGET)
+                .show_error(ShowDisplay);
+            match async_decide(&retry, &mut state, &error) {
+                Some(delay) => pause(delay).await,
+                None => return Err(error),
+            }
+        }
+    }
+    let poll = |fut: &mut dyn FnMut() -> Poll<Result<u32, String>>| count(fut);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut ok = pin!(call(|| Ok(1)));
+    let (r, n) = poll(&mut || ok.as_mut().poll(&mut cx));
+    assert_eq!((r, n), (Poll::Ready(Ok(1)), 0));
+    let mut once = pin!(call(fail_once()));
+    let (r, n) = poll(&mut || once.as_mut().poll(&mut cx));
+    assert_eq!((r, n), (Poll::Ready(Ok(2)), 0));
+}

@@ -1,0 +1,344 @@
+//! `tracing` events (feature `tracing`), captured by a small hand-written subscriber: levels,
+//! target, fields, and the error shown through Display, Debug or not at all, chosen by the
+//! autoref helper the attributes use, without any bound on `E`.
+#![cfg(feature = "tracing")]
+// Autoref specialization needs the borrows clippy calls needless.
+#![allow(clippy::needless_borrow)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use retry_runtime::__private::{events, Marker, Site};
+use retry_runtime::{
+    configure_budget, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy, ShowDebug, ShowDisplay,
+    ShowError, Unset,
+};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
+
+// ---------------------------------------------------------------------------------------------
+// A capturing subscriber
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+struct Captured {
+    level: Level,
+    target: String,
+    fields: BTreeMap<String, String>,
+}
+
+impl Captured {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<Captured>>>);
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0
+            .insert(field.name().to_string(), format!("{value:?}"));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_string(), value.to_string());
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap().push(Captured {
+            level: *event.metadata().level(),
+            target: event.metadata().target().to_string(),
+            fields,
+        });
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+/// Runs `f` with the capturing subscriber as this thread's default; returns the events.
+fn capture(f: impl FnOnce()) -> Vec<Captured> {
+    let sink = Capture::default();
+    tracing::subscriber::with_default(sink.clone(), f);
+    let events = sink.0.lock().unwrap().clone();
+    events
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error types: both traits, Debug only, neither
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug)]
+struct Both;
+impl fmt::Display for Both {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("both: shown with Display")
+    }
+}
+
+#[derive(Debug)]
+struct DebugOnly {
+    #[allow(dead_code)] // read through `Debug` only
+    code: u16,
+}
+
+struct Neither;
+
+const NOW: RetryPolicy = RetryPolicy::fixed()
+    .max_attempts(3)
+    .initial_delay(Duration::ZERO)
+    .jitter(Jitter::None);
+
+/// What the attribute expands to, for a function returning `Result<(), E>` whose site is
+/// `site`: the shower picked at the expansion site, where `E` is concrete.
+fn expanded<E>(site: &'static Site, shower: impl ShowError<E>, mut op: impl FnMut() -> E) {
+    let _ = Retry::new(&NOW)
+        .site(site, None)
+        .show_error(shower)
+        .run_owned(|| Err::<(), E>(op()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn retries_warn_and_give_ups_error_with_target_and_fields() {
+    static SITE: Site = Site::new("events_fetch");
+    let events = capture(|| {
+        let marker = Marker::<Result<(), Both>>::new();
+        let shower = {
+            use retry_runtime::__private::autoref::*;
+            (&&&marker).error_shower()
+        };
+        expanded(&SITE, shower, || Both);
+    });
+    assert_eq!(events.len(), 3, "{events:#?}");
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e.target, "retry_runtime");
+        assert_eq!(e.field("function"), Some("events_fetch"));
+        assert_eq!(e.field("attempt"), Some(&*(i + 1).to_string()));
+        assert_eq!(e.field("delay"), Some("0ns"));
+        assert_eq!(e.field("error"), Some("both: shown with Display"));
+        // No hook and no max_elapsed: the clock was never read, so no elapsed is claimed.
+        assert_eq!(e.field("elapsed"), None);
+    }
+    assert_eq!(events[0].level, Level::WARN);
+    assert_eq!(events[1].level, Level::WARN);
+    assert_eq!(events[2].level, Level::ERROR);
+    assert_eq!(events[2].field("reason"), Some("attempts used up"));
+}
+
+#[test]
+fn debug_only_errors_are_shown_with_debug() {
+    static SITE: Site = Site::new("events_debug_only");
+    let events = capture(|| {
+        let marker = Marker::<Result<(), DebugOnly>>::new();
+        let shower = {
+            use retry_runtime::__private::autoref::*;
+            (&&&marker).error_shower()
+        };
+        let _: &ShowDebug = &shower;
+        expanded(&SITE, shower, || DebugOnly { code: 503 });
+    });
+    assert_eq!(events.len(), 3);
+    assert!(events
+        .iter()
+        .all(|e| e.field("error") == Some("DebugOnly { code: 503 }")));
+}
+
+#[test]
+fn errors_with_neither_trait_have_no_error_field() {
+    static SITE: Site = Site::new("events_neither");
+    let events = capture(|| {
+        let marker = Marker::<Result<(), Neither>>::new();
+        let shower = {
+            use retry_runtime::__private::autoref::*;
+            (&&&marker).error_shower()
+        };
+        let _: &Unset = &shower;
+        expanded(&SITE, shower, || Neither);
+    });
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e.field("error").is_none()));
+    assert!(events
+        .iter()
+        .all(|e| e.field("function") == Some("events_neither")));
+}
+
+/// A generic function with no bound on `E`: the attribute cannot ask for one, and the helper
+/// picks "no error field" even when the caller's `E` could be shown.
+fn generic_unbounded<E>(site: &'static Site, make: impl FnMut() -> E) {
+    let marker = Marker::<Result<(), E>>::new();
+    let shower = {
+        use retry_runtime::__private::autoref::*;
+        (&&&marker).error_shower()
+    };
+    let _: &Unset = &shower;
+    expanded(site, shower, make);
+}
+
+/// The same with `E: Display` in scope: Display is picked.
+fn generic_display<E: fmt::Display>(site: &'static Site, make: impl FnMut() -> E) {
+    let marker = Marker::<Result<(), E>>::new();
+    let shower = {
+        use retry_runtime::__private::autoref::*;
+        (&&&marker).error_shower()
+    };
+    let _: &ShowDisplay = &shower;
+    expanded(site, shower, make);
+}
+
+#[test]
+fn generic_error_types() {
+    static UNBOUNDED: Site = Site::new("events_generic_unbounded");
+    static DISPLAY: Site = Site::new("events_generic_display");
+    let events = capture(|| generic_unbounded(&UNBOUNDED, || Both));
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e.field("error").is_none()));
+    let events = capture(|| generic_display(&DISPLAY, || Both));
+    assert!(events
+        .iter()
+        .all(|e| e.field("error") == Some("both: shown with Display")));
+}
+
+#[test]
+fn elapsed_is_reported_when_the_clock_was_read() {
+    let events = capture(|| {
+        let _ = Retry::new(&NOW)
+            .function("events_elapsed")
+            .on_retry(|_: &RetryEvent<'_, ()>| {})
+            .run(|| Err::<(), ()>(()));
+    });
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e.field("elapsed").is_some()));
+    // A plain name (no site) still names the events.
+    assert!(events
+        .iter()
+        .all(|e| e.field("function") == Some("events_elapsed")));
+}
+
+#[test]
+fn give_up_reasons() {
+    configure_budget(
+        "events-refuse-all",
+        RetryBudget::new().ratio(0.0).min_per_sec(0),
+    );
+    let events = capture(|| {
+        let _ = Retry::new(&NOW)
+            .when(|e: &u16| *e >= 500)
+            .show_error(ShowDisplay)
+            .run(|| Err::<(), u16>(404));
+        let _ = Retry::new(&NOW)
+            .budget("events-refuse-all")
+            .run(|| Err::<(), u16>(503));
+        let _ = Retry::new(&NOW)
+            .retry_after(|_: &u16| Some(Duration::from_secs(3600)))
+            .run(|| Err::<(), u16>(429));
+    });
+    let reasons: Vec<_> = events
+        .iter()
+        .map(|e| (e.level, e.field("reason").unwrap_or("-").to_string()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (Level::ERROR, "permanent error".to_string()),
+            (Level::ERROR, "retry budget refused".to_string()),
+            (
+                Level::ERROR,
+                "retry-after hint beyond max_delay".to_string()
+            ),
+        ]
+    );
+    assert_eq!(events[0].field("error"), Some("404"));
+    assert_eq!(events[1].field("error"), None);
+}
+
+#[test]
+fn fallback_events_are_info() {
+    let events = capture(|| {
+        events::fallback(
+            "Client::chat",
+            "Client::chat",
+            "Client::chat_backup",
+            &Both,
+            &ShowDisplay,
+        );
+        events::fallback("f", "f", "g", &Neither, &Unset);
+    });
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].level, Level::INFO);
+    assert_eq!(events[0].target, "retry_runtime");
+    assert_eq!(events[0].field("function"), Some("Client::chat"));
+    assert_eq!(events[0].field("from"), Some("Client::chat"));
+    assert_eq!(events[0].field("to"), Some("Client::chat_backup"));
+    assert_eq!(events[0].field("error"), Some("both: shown with Display"));
+    assert_eq!(events[1].field("error"), None);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn async_retries_emit_the_same_events() {
+    let sink = Capture::default();
+    let _guard = tracing::subscriber::set_default(sink.clone());
+    let mut n = 0;
+    let r: Result<u32, std::io::Error> = Retry::new(&NOW)
+        .function("events_async")
+        .show_error(ShowDisplay)
+        .run_async(|| {
+            n += 1;
+            let k = n;
+            async move {
+                if k < 3 {
+                    Err(std::io::Error::other(format!("reset {k}")))
+                } else {
+                    Ok(k)
+                }
+            }
+        })
+        .await;
+    assert_eq!(r.unwrap(), 3);
+    let events = sink.0.lock().unwrap().clone();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e.level == Level::WARN));
+    assert_eq!(events[0].field("error"), Some("reset 1"));
+    assert_eq!(events[1].field("error"), Some("reset 2"));
+    assert_eq!(events[1].field("attempt"), Some("2"));
+}
+
+#[test]
+fn show_error_types_show() {
+    struct Shown<'a, S>(&'a S, &'a Both);
+    impl<S: ShowError<Both>> fmt::Display for Shown<'_, S> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.show(self.1, f)
+        }
+    }
+    assert_eq!(
+        Shown(&ShowDisplay, &Both).to_string(),
+        "both: shown with Display"
+    );
+    assert_eq!(Shown(&ShowDebug, &Both).to_string(), "Both");
+    assert_eq!(Shown(&Unset, &Both).to_string(), "");
+    const {
+        assert!(<ShowDisplay as ShowError<Both>>::ACTIVE);
+        assert!(!<Unset as ShowError<Both>>::ACTIVE);
+    }
+}
