@@ -2,8 +2,11 @@
 //!
 //! Two fault-injecting, OpenAI-style servers run on loopback (primary and backup, see
 //! `support/server.rs`); `ChatProvider` (`support/client.rs`) is a plain reqwest client whose
-//! methods carry `#[retry_on_failure]`. Each step below scripts the primary's next faults
-//! and asks a question; the timeline shows every retry, give-up and fallback as it happens.
+//! methods carry the attributes: on the primary, `#[fallback(to = Self::backup)]`, then
+//! `#[retry_on_failure]`, then `#[circuit_breaker(openai)]`; on the backup its own retry and
+//! breaker (`backup`). Each step below scripts the primary's next faults and asks a question;
+//! the timeline shows every retry, give-up, breaker transition and fallback as it happens, and
+//! the end prints the breakers and the per-function statistics.
 //!
 //! ```sh
 //! cargo run --example provider
@@ -41,15 +44,19 @@ async fn main() {
     primary.script([Fault::Unauthorized]);
     ask(&provider, "Which errors are worth retrying?").await;
 
-    step("4. the primary goes down (503 to everything): each call falls back");
-    // LEAD: with the breakers, say here "after 3 failures its breaker opens: later calls skip it".
+    step(
+        "4. the primary goes down (503 to everything): after 3 failures in a row its breaker \
+         opens, the retry stops there and the call falls back; later calls skip the primary",
+    );
     primary.default_fault(Fault::Unavailable);
     for prompt in ["Is the primary up?", "Still down?", "And now?"] {
         ask(&provider, prompt).await;
     }
 
-    step("5. the primary recovers");
-    // LEAD: with the breakers, say "after reset_timeout a probe closes the breaker again".
+    step(
+        "5. the primary recovers: after reset_timeout (300 ms) the breaker lets a probe through \
+         (HALF_OPEN); two good answers in a row close it again",
+    );
     primary.default_fault(Fault::None);
     tokio::time::sleep(Duration::from_millis(350)).await; // > the breaker's reset_timeout
     for prompt in ["Back up?", "Good."] {
@@ -87,11 +94,14 @@ async fn main() {
         meter.tokens.load(Relaxed),
         meter.resent_tokens.load(Relaxed)
     );
-    // LEAD: print the breakers and the per-site statistics:
-    //     println!("\nbreakers");
-    //     for b in retry_runtime::breakers() { println!("  {b}"); }
-    //     println!("\nstats");
-    //     for s in retry_runtime::stats() { println!("  {s:?}"); }
+    println!("\nbreakers");
+    for breaker in retry_runtime::breakers() {
+        println!("  {breaker}");
+    }
+    println!("\nstats");
+    for site in retry_runtime::stats() {
+        println!("  {site}");
+    }
 }
 
 fn step(title: &str) {
@@ -101,20 +111,12 @@ fn step(title: &str) {
 /// Logical calls made, for the summary.
 static CALLS: AtomicU32 = AtomicU32::new(0);
 
-/// One logical call: the primary with its retries, then the backup if it fails.
+/// One logical call: the primary with its retries and breaker, then the backup if it fails
+/// (`#[fallback]` on `chat`; its `on_fallback` hook prints the switch).
 async fn ask(provider: &ChatProvider, prompt: &str) {
     CALLS.fetch_add(1, Relaxed);
     provider.timeline_line(format_args!("ask {prompt:?}"));
-    // LEAD: with `#[fallback(to = Self::backup)]` on `chat`, this is `provider.chat(prompt).await`
-    // and the switch is printed by its `on_fallback` hook.
-    let result = match provider.chat(prompt).await {
-        Err(error) => {
-            provider.timeline_line(format_args!("fallback primary -> backup: {error}"));
-            provider.backup(prompt).await
-        }
-        answered => answered,
-    };
-    show(provider, result);
+    show(provider, provider.chat(prompt).await);
 }
 
 fn show(provider: &ChatProvider, result: Result<Reply, ProviderError>) {

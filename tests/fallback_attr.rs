@@ -270,9 +270,9 @@ fn generic_backup<T: Default>(_: T) -> Result<T, ApiError> {
 }
 
 #[fallback(to = generic_backup::<T>)]
-fn generic<T: Default>(value: T) -> Result<T, ApiError>
+fn generic<T>(value: T) -> Result<T, ApiError>
 where
-    T: Clone + PartialEq,
+    T: Default + Clone + PartialEq,
 {
     if value == T::default() {
         Err(ApiError::Down("generic"))

@@ -12,10 +12,14 @@
 #![allow(dead_code)] // each test uses a part of it
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
-use retry_runtime::{classify, retry_on_failure, AttemptTimedOut, RetryEvent};
+use retry_runtime::{
+    circuit_breaker, classify, fallback, retry_on_failure, AttemptTimedOut, RetryEvent, State,
+    StateChange,
+};
 use serde_json::{json, Value};
 
 /// One provider's base URL, and the name it goes by in errors and the timeline.
@@ -77,10 +81,9 @@ pub enum ProviderError {
     /// An answer we cannot read.
     #[error("malformed response: {0}")]
     Malformed(String),
-    // LEAD: once `#[circuit_breaker]` lands, add the variant every breaker needs, and decide in
-    // `is_transient` that it is not retried (the retry stops at once anyway):
-    //     #[error(transparent)]
-    //     CircuitOpen(#[from] retry_runtime::CircuitOpen),
+    /// The provider's circuit breaker is open: the request was not sent.
+    #[error(transparent)]
+    CircuitOpen(#[from] retry_runtime::CircuitOpen),
 }
 
 impl ProviderError {
@@ -94,6 +97,8 @@ impl ProviderError {
             }
             ProviderError::Timeout(_) => true,
             ProviderError::Malformed(_) => false,
+            // Nothing was sent; the retry stops at once anyway, and the fallback takes over.
+            ProviderError::CircuitOpen(_) => false,
         }
     }
 
@@ -126,18 +131,23 @@ impl ChatProvider {
         }
     }
 
-    /// Print a line for every retry, timed from `start`.
+    /// Print a line for every retry, fallback and breaker transition, timed from `start`.
     pub fn with_timeline(mut self, start: Instant) -> ChatProvider {
         self.timeline = Some(start);
+        // Breakers are process-wide, so their hook is a plain function: it reads the start here.
+        let _ = BREAKER_TIMELINE.set(start);
         self
     }
 
-    /// Asks the primary provider.
-    // LEAD: above the retry, once `#[fallback]` lands (then `ask` in examples/provider.rs drops
-    // its hand-written fallback). Every error falls back, a 401 too: the backup has its own key.
-    //     #[fallback(to = Self::backup,
-    //                on_fallback = |ev| self.timeline_line(format_args!(
-    //                    "fallback {} -> {}: {}", ev.from, ev.to, ev.error)))]
+    /// Asks the primary provider, with its own retry policy and breaker (`openai`); when that
+    /// fails, for whatever reason (a 401 too: the backup has its own key), asks the backup.
+    #[fallback(
+        to = Self::backup,
+        on_fallback = |ev| self.timeline_line(format_args!(
+            "fallback {} -> {}: {}",
+            self.primary.name, self.backup.name, ev.error
+        )),
+    )]
     #[retry_on_failure(
         max_attempts = 4,
         initial_delay = "20ms",
@@ -146,13 +156,15 @@ impl ChatProvider {
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
         on_retry = |ev| self.record_retry(ev, prompt),
-        on_give_up = |ev| self.record_give_up(ev),
+        on_give_up = |ev| self.record_give_up(ev, Some("openai")),
     )]
-    // LEAD: below the retry, once `#[circuit_breaker]` lands:
-    //     #[circuit_breaker(openai, failure_threshold = 3, reset_timeout = "300ms",
-    //                       when = ProviderError::is_transient,
-    //                       on_state_change = |c| self.timeline_line(format_args!(
-    //                           "breaker {}: {} -> {}", c.name, c.from, c.to)))]
+    #[circuit_breaker(
+        openai,
+        failure_threshold = 3,
+        reset_timeout = "300ms",
+        when = ProviderError::is_transient,
+        on_state_change = breaker_changed,
+    )]
     pub async fn chat(&self, prompt: &str) -> Result<Reply, ProviderError> {
         self.complete(&self.primary, prompt).await
     }
@@ -166,11 +178,15 @@ impl ChatProvider {
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
         on_retry = |ev| self.record_retry(ev, prompt),
-        on_give_up = |ev| self.record_give_up(ev),
+        on_give_up = |ev| self.record_give_up(ev, Some("backup")),
     )]
-    // LEAD: below the retry, once `#[circuit_breaker]` lands:
-    //     #[circuit_breaker(backup, failure_threshold = 3, reset_timeout = "300ms",
-    //                       when = ProviderError::is_transient)]
+    #[circuit_breaker(
+        backup,
+        failure_threshold = 3,
+        reset_timeout = "300ms",
+        when = ProviderError::is_transient,
+        on_state_change = breaker_changed,
+    )]
     pub async fn backup(&self, prompt: &str) -> Result<Reply, ProviderError> {
         self.complete(&self.backup, prompt).await
     }
@@ -187,10 +203,12 @@ impl ChatProvider {
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
         on_retry = |ev| self.record_retry(ev, prompt),
-        on_give_up = |ev| self.record_give_up(ev),
+        on_give_up = |ev| self.record_give_up(ev, None),
     )]
-    // LEAD: the primary's breaker could go here too (same name, `openai`, so one shared
-    // breaker); a stream cut later is not seen by it, as it is not seen by the retry.
+    // No breaker here. `openai` could be shared with `chat` (same name, one breaker; a cut
+    // later in the stream would not be seen by it, as it is not by the retry), but with
+    // `failure_threshold = 3` three failures before the first byte would open it and reject the
+    // fourth attempt that the streaming tests expect to succeed.
     pub async fn chat_stream(&self, prompt: &str) -> Result<ChatStream, ProviderError> {
         let response = self.send(&self.primary, prompt, true).await?;
         Ok(ChatStream {
@@ -276,11 +294,21 @@ impl ChatProvider {
         ));
     }
 
-    /// The `on_give_up` hook: the error about to be returned.
-    pub fn record_give_up(&self, event: &RetryEvent<'_, ProviderError>) {
-        // LEAD: with the breaker below the retry, a `ProviderError::CircuitOpen` lands here too:
-        // give it its own reason ("circuit open").
-        let why = if event.error.is_transient() {
+    /// The `on_give_up` hook: the error about to be returned. `breaker` names the breaker
+    /// under the retry, if any: a transient failure that opens it ends the retry early.
+    pub fn record_give_up(
+        &self,
+        event: &RetryEvent<'_, ProviderError>,
+        breaker: Option<&'static str>,
+    ) {
+        let opened = breaker
+            .and_then(retry_runtime::breaker)
+            .is_some_and(|b| b.state() == State::Open);
+        let why = if let ProviderError::CircuitOpen(_) = event.error {
+            "circuit open"
+        } else if event.error.is_transient() && opened {
+            "this failure opened the breaker"
+        } else if event.error.is_transient() {
             "out of attempts"
         } else {
             "permanent error, not retried"
@@ -296,6 +324,24 @@ impl ChatProvider {
         if let Some(start) = self.timeline {
             println!("[{:>5} ms]   {message}", start.elapsed().as_millis());
         }
+    }
+}
+
+/// Where [`breaker_changed`] measures time from: set by [`ChatProvider::with_timeline`].
+static BREAKER_TIMELINE: OnceLock<Instant> = OnceLock::new();
+
+/// The breakers' `on_state_change` hook. A breaker belongs to the process, not to one client,
+/// and its hook is a `fn` (a path, or a closure that captures nothing), so it prints on the
+/// timeline of the first client that turned one on, if any.
+pub fn breaker_changed(change: &StateChange) {
+    if let Some(start) = BREAKER_TIMELINE.get() {
+        println!(
+            "[{:>5} ms]   breaker {}: {} -> {}",
+            start.elapsed().as_millis(),
+            change.name,
+            change.from,
+            change.to
+        );
     }
 }
 

@@ -48,6 +48,36 @@ impl Errors {
         self.errors.is_empty()
     }
 
+    /// How many errors were recorded.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// The recorded errors, in order.
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &syn::Error> {
+        self.errors.iter()
+    }
+
+    /// All errors folded into one with [`syn::Error::combine`], or `None` if there are none.
+    #[cfg(test)]
+    pub(crate) fn combine(self) -> Option<syn::Error> {
+        self.errors.into_iter().reduce(|mut all, next| {
+            all.combine(next);
+            all
+        })
+    }
+
+    /// `Ok(())` when there are no errors, otherwise all of them as one error.
+    #[cfg(test)]
+    pub(crate) fn into_result(self) -> syn::Result<()> {
+        match self.combine() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
     /// Marks `key` (written at `span`) as given in this attribute. The first time it returns
     /// `true`; a repeat is reported as "duplicate key" at the repeat and returns `false`, so
     /// the caller ignores that occurrence. This is the only duplicate check: every key goes

@@ -290,7 +290,8 @@ pub(crate) fn layer(
                     let #delay = match #result {
                         #private::Result::Ok(#value) => break #private::Result::Ok(#value),
                         #private::Result::Err(#error) => {
-                            #build_retry
+                            let #retry = #krate::Retry::new(#policy) #naming;
+                            #options
                             match #private::async_decide(&#retry, &mut #state, &#error) {
                                 ::core::option::Option::Some(#delay) => #delay,
                                 ::core::option::Option::None => {

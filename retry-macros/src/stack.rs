@@ -54,8 +54,8 @@ impl Kind {
 /// One parsed attribute of a stack.
 pub(crate) enum Layer {
     Retry(Box<RetryArgs>),
-    Breaker(BreakerArgs),
-    Fallback(FallbackArgs),
+    Breaker(Box<BreakerArgs>),
+    Fallback(Box<FallbackArgs>),
 }
 
 impl Layer {
@@ -67,11 +67,11 @@ impl Layer {
             }
             Kind::Breaker => {
                 let (args, errors) = BreakerArgs::parse(tokens, attr_span);
-                (Layer::Breaker(args), errors)
+                (Layer::Breaker(Box::new(args)), errors)
             }
             Kind::Fallback => {
                 let (args, errors) = FallbackArgs::parse(tokens, attr_span);
-                (Layer::Fallback(args), errors)
+                (Layer::Fallback(Box::new(args)), errors)
             }
         }
     }

@@ -262,7 +262,8 @@ pub mod autoref {
     }
     impl<T, E: Debug> ViaDebug for &Marker<Result<T, E>> {}
 
-    /// Chosen last: no way to show `E`.
+    /// Chosen last: no way to show `E` (also for a return type that is not a result, which
+    /// the expansion reports on its own).
     pub trait ViaNothing {
         /// [`Unset`].
         #[inline(always)]
@@ -270,5 +271,5 @@ pub mod autoref {
             Unset
         }
     }
-    impl<T, E> ViaNothing for Marker<Result<T, E>> {}
+    impl<R> ViaNothing for Marker<R> {}
 }

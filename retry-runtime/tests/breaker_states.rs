@@ -415,6 +415,17 @@ fn rate_mode_counts_every_thread() {
     });
     // Every stripe's count is exact for a window that never moved.
     assert_eq!(cb.snapshot().window_calls, 80_000);
+    // Threads that come and go hand their stripes on; nothing is lost.
+    for _ in 0..50 {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                for _ in 0..100 {
+                    let _ = ok(&cb);
+                }
+            });
+        });
+    }
+    assert_eq!(cb.snapshot().window_calls, 85_000);
 }
 
 // ---- transitions ----

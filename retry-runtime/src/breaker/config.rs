@@ -163,8 +163,8 @@ impl BreakerConfig {
     /// The rate is judged on each recorded failure, once the window holds
     /// [`min_calls`](Self::min_calls) calls; "reach" means `>=`. The window is kept in 16
     /// buckets of `window / 16`, so a call counts for between 15/16 of the window and the whole
-    /// of it. Calls are counted per thread (no cache line shared between cores), and a success
-    /// costs one uncontended atomic add and, most of the time, no clock read: it is stamped
+    /// of it. Calls are counted per thread (no cache line written by two cores), and a success
+    /// costs a few loads, one plain store and, most of the time, no clock read: it is stamped
     /// with the newest bucket any thread has read off the clock. Failures always read the
     /// clock, and so do successes while their thread's bucket holds fewer than 256 calls, then
     /// one in 16; so on a busy breaker at most 15 successes per thread and bucket, never more
