@@ -8,7 +8,8 @@
 //!   `try_acquire` + `Permit::success` (what `#[circuit_breaker]` expands to), `ours_site`
 //!   adds the attribute's once-resolved site lookup, `ours_rate_call` is `call` in rate mode.
 //! - `breaker_2threads_consecutive` / `breaker_2threads_rate`: two threads hammering one shared
-//!   breaker with successes; throughput is calls per second over both threads. recloser has
+//!   breaker with successes; throughput is calls per second over both threads, `bare` the same
+//!   two threads calling the operation directly (the machine's ceiling). recloser has
 //!   only a rate mode (a ring buffer of the last calls), so it appears in both groups with the
 //!   same configuration.
 //!
@@ -158,6 +159,13 @@ fn shared(c: &mut Criterion) {
     let mut g = c.benchmark_group("breaker_2threads_consecutive");
     g.throughput(Throughput::Elements(THREADS as u64));
     g.sample_size(20).measurement_time(Duration::from_secs(4));
+    g.bench_function("bare", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(op(INPUT));
+            })
+        })
+    });
     g.bench_function("ours", |b| {
         b.iter_custom(|n| {
             two_threads(n, &|| {
@@ -185,6 +193,13 @@ fn shared(c: &mut Criterion) {
     let mut g = c.benchmark_group("breaker_2threads_rate");
     g.throughput(Throughput::Elements(THREADS as u64));
     g.sample_size(20).measurement_time(Duration::from_secs(4));
+    g.bench_function("bare", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(op(INPUT));
+            })
+        })
+    });
     g.bench_function("ours", |b| {
         b.iter_custom(|n| {
             two_threads(n, &|| {

@@ -4,13 +4,17 @@
 //!
 //! ```text
 //! fn f(args) -> R {
+//!     static SITE: Site = Site::new("f");       // name and statistics, shared by all layers
 //!     let marker = Marker::new();
 //!     if false { return marker.value(); }      // ties the marker to R: closures need no types
 //!     check_result(&marker);                   // "not a Result", placed at the return type
-//!     let retry = Retry::new(&const { <base>.<setters> })   // checked at compile time
-//!         .function("f");
-//!     let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
-//!     retry.run_owned(|| { <body> })           // `?` and `return` end one attempt
+//!     {
+//!         let retry = Retry::new(&const { <base>.<setters> })   // checked at compile time
+//!             .site(&SITE, <Some(type_name::<Self>) for methods>)
+//!             .show_error(<Display, else Debug, else nothing>);
+//!         let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
+//!         retry.run_owned(|| { <body> })       // `?` and `return` end one attempt
+//!     }
 //! }
 //! ```
 //!
@@ -23,18 +27,21 @@
 //!     let policy = &const { .. };
 //!     let mut state = async_state(<hooks or max_elapsed need the clock>);
 //!     loop {
-//!         let error = match async { <body> }.await { Ok(v) => return Ok(v), Err(e) => e };
-//!         let retry = Retry::new(policy).function("f") <options>;
+//!         let error = match async { <body> }.await { Ok(v) => break Ok(v), Err(e) => e };
+//!         let retry = Retry::new(policy).site(..) <options>;
 //!         let delay = match async_decide(&retry, &mut state, &error) {
 //!             Some(d) => d,
-//!             None => return Err(error),
+//!             None => break Err(error),
 //!         };
 //!         pause(delay).await;                  // zero: no timer, no yield
 //!     }
 //! ```
 //!
-//! In a stack (see `stack`), `<body>` is the expression of the layer below, and the loop
-//! `break`s with the result instead of returning, so a layer above sees it.
+//! With `budget = "name"` a `static BudgetSite` joins the `Retry` (an async call deposits once
+//! before its loop).
+//!
+//! In a stack (see `stack`), `<body>` is the expression of the layer below; the loop is an
+//! expression (`break` with the result), so a layer above sees the result.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

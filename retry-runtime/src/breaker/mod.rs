@@ -304,7 +304,7 @@ impl CircuitBreaker {
     /// let open = cb.try_acquire().unwrap_err();
     /// assert!(open.to_string().starts_with("circuit breaker 'db' is open; next probe in"));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn try_acquire(&self) -> Result<Permit<'_>, CircuitOpen> {
         let w = self.hot.state.load(Relaxed);
         if word::mode(w) == CLOSED {
@@ -557,21 +557,26 @@ impl CircuitBreaker {
         CircuitOpen::with(self.hot.name, retry_in, why)
     }
 
-    /// A call let through closed succeeded: forget the failures, if there are any.
-    #[inline]
+    /// A call succeeded. Closed, consecutive mode: one load, and a write only when there are
+    /// failures to forget. Everything else is out of line.
+    #[inline(always)]
     fn succeeded(&self, kind: Kind) {
-        match kind {
-            Kind::Closed => {
-                if self.hot.config.get_failure_rate().is_some() {
-                    self.window().success();
-                } else {
-                    let w = self.hot.state.load(Relaxed);
-                    // Closed with no failure is `generation << 3`: nothing to write.
-                    if w & !word::GEN != 0 {
-                        self.forget_failures(w);
-                    }
-                }
+        if kind == Kind::Closed && self.hot.config.get_failure_rate().is_none() {
+            let w = self.hot.state.load(Relaxed);
+            // Closed with no failure is `generation << 3`: nothing to write.
+            if w & !word::GEN != 0 {
+                self.forget_failures(w);
             }
+        } else {
+            self.succeeded_other(kind);
+        }
+    }
+
+    /// A success in rate mode, in forced-closed mode, or of a probe.
+    #[inline(never)]
+    fn succeeded_other(&self, kind: Kind) {
+        match kind {
+            Kind::Closed => self.window().success(),
             Kind::Free => {}
             Kind::Probe(gen) => self.probe_verdict(gen, Verdict::Success),
         }
@@ -812,7 +817,7 @@ impl Permit<'_> {
     /// cb.try_acquire().unwrap().success();
     /// assert_eq!(cb.snapshot().consecutive_failures, 0);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn success(self) {
         let this = ManuallyDrop::new(self);
         this.breaker.succeeded(this.kind);
