@@ -78,10 +78,18 @@ pub(crate) fn layer(
     if let Some(s) = &args.half_open_max_calls {
         set("half_open_max_calls", s.key_span, int(s.value));
     }
-    if let Some(s) = &args.on_state_change {
+    // The hook belongs to the breaker, which every site naming it shares for the life of the
+    // process: it is a `fn`, held in a `const` placed at the key, so a closure that captures
+    // (`self`, a local) is reported there.
+    let hook = args.on_state_change.as_ref().map(|s| {
         let expr = &s.value;
-        set("on_state_change", expr.span(), quote!(#expr));
-    }
+        let hook = format_ident!("__BREAKER_HOOK", span = Span::mixed_site());
+        let krate_here = respan(krate, s.key_span);
+        set("on_state_change", s.key_span, quote!(#hook));
+        quote_spanned! {s.key_span=>
+            const #hook: fn(&#krate_here::StateChange) = #expr;
+        }
+    });
     let env = match &args.env {
         Some(prefix) => {
             let prefix = &prefix.value;
@@ -130,6 +138,7 @@ pub(crate) fn layer(
     let (site_stats, self_type) = (&cx.site, cx.self_type());
     let call = inner.once(cx, krate);
     quote! {{
+        #hook
         static #site: #private::BreakerSite =
             #private::BreakerSite::new(#name_lit, #config, #env);
         let #breaker = #site.get();
