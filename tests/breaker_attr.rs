@@ -1,0 +1,305 @@
+//! `#[circuit_breaker]` on the function shapes of real code: each opens after its threshold,
+//! rejects without running the body, and shares its breaker with every site naming it.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use retry_runtime::{breaker, circuit_breaker, CircuitOpen, State};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ApiError {
+    Down,
+    BadRequest,
+    Open(&'static str),
+}
+
+impl From<CircuitOpen> for ApiError {
+    fn from(open: CircuitOpen) -> Self {
+        ApiError::Open(open.name())
+    }
+}
+
+fn state(name: &str) -> State {
+    breaker(name).expect("registered on first call").state()
+}
+
+// ---- free sync fn: opens, rejects without running, `when` decides what counts ----
+
+static FREE_RUNS: AtomicU32 = AtomicU32::new(0);
+
+#[circuit_breaker(attr_free, failure_threshold = 2, reset_timeout = "60s",
+    when = |e| !matches!(e, ApiError::BadRequest))]
+fn free(result: Result<u32, ApiError>) -> Result<u32, ApiError> {
+    FREE_RUNS.fetch_add(1, Ordering::SeqCst);
+    result
+}
+
+#[test]
+fn a_free_function_opens_after_its_threshold_and_rejects_without_running() {
+    assert_eq!(free(Err(ApiError::Down)), Err(ApiError::Down));
+    // `when` is false: neither success nor failure, the count stays at one.
+    assert_eq!(free(Err(ApiError::BadRequest)), Err(ApiError::BadRequest));
+    assert_eq!(state("attr_free"), State::Closed);
+    assert_eq!(
+        breaker("attr_free")
+            .unwrap()
+            .snapshot()
+            .consecutive_failures,
+        1
+    );
+    assert_eq!(free(Err(ApiError::Down)), Err(ApiError::Down));
+    assert_eq!(state("attr_free"), State::Open);
+    assert_eq!(free(Ok(1)), Err(ApiError::Open("attr_free")));
+    assert_eq!(
+        FREE_RUNS.load(Ordering::SeqCst),
+        3,
+        "the rejected call did not run"
+    );
+    assert_eq!(breaker("attr_free").unwrap().snapshot().rejected, 1);
+}
+
+// ---- two sites, one breaker; the first registration's configuration wins ----
+
+#[circuit_breaker(attr_shared, failure_threshold = 3)]
+fn shared_a(fail: bool) -> Result<(), ApiError> {
+    if fail {
+        Err(ApiError::Down)
+    } else {
+        Ok(())
+    }
+}
+
+#[circuit_breaker(attr_shared, failure_threshold = 3)]
+fn shared_b(fail: bool) -> Result<(), ApiError> {
+    if fail {
+        Err(ApiError::Down)
+    } else {
+        Ok(())
+    }
+}
+
+#[test]
+fn sites_naming_the_same_breaker_share_it() {
+    assert!(shared_a(true).is_err());
+    assert!(shared_b(true).is_err());
+    assert!(shared_a(true).is_err());
+    assert_eq!(state("attr_shared"), State::Open);
+    assert_eq!(shared_b(false), Err(ApiError::Open("attr_shared")));
+}
+
+// ---- methods: `&self`, `&mut self`, `self`, generics ----
+
+struct Client<T> {
+    value: T,
+    calls: u32,
+}
+
+impl<T: Clone> Client<T> {
+    #[circuit_breaker(attr_methods, failure_threshold = 2)]
+    fn get(&self, fail: bool) -> Result<T, ApiError> {
+        if fail {
+            Err(ApiError::Down)
+        } else {
+            Ok(self.value.clone())
+        }
+    }
+
+    #[circuit_breaker(attr_methods_mut, failure_threshold = 1)]
+    fn bump<U: Into<u32>>(&mut self, by: U) -> Result<u32, ApiError>
+    where
+        U: Copy,
+    {
+        self.calls += by.into();
+        if self.calls > 10 {
+            Err(ApiError::Down)
+        } else {
+            Ok(self.calls)
+        }
+    }
+
+    #[circuit_breaker(attr_methods_owned)]
+    fn into_value(self) -> Result<T, ApiError> {
+        Ok(self.value)
+    }
+}
+
+#[test]
+fn methods_keep_their_receivers() {
+    let mut c = Client {
+        value: "v",
+        calls: 0,
+    };
+    assert_eq!(c.get(false), Ok("v"));
+    assert_eq!(c.bump(5u8), Ok(5));
+    assert_eq!(c.bump(6u8), Err(ApiError::Down));
+    assert_eq!(c.bump(0u8), Err(ApiError::Open("attr_methods_mut")));
+    assert_eq!(c.calls, 11, "the rejected call did not touch `self`");
+    assert_eq!(c.into_value(), Ok("v"));
+}
+
+// ---- a panicking body counts as a failure ----
+
+#[circuit_breaker(attr_panics, failure_threshold = 1)]
+fn panics() -> Result<(), ApiError> {
+    panic!("the body panicked")
+}
+
+#[test]
+fn a_panicking_call_counts_as_a_failure() {
+    assert!(std::panic::catch_unwind(panics).is_err());
+    assert_eq!(state("attr_panics"), State::Open);
+    assert_eq!(panics(), Err(ApiError::Open("attr_panics")));
+}
+
+// ---- async: native, `#[async_trait]` (Send and ?Send), native async fn in a trait ----
+
+#[circuit_breaker(
+    attr_async,
+    failure_threshold = 2,
+    reset_timeout = "20ms",
+    success_threshold = 1
+)]
+async fn fetch(fail: bool) -> Result<u32, ApiError> {
+    tokio::task::yield_now().await;
+    if fail {
+        Err(ApiError::Down)
+    } else {
+        Ok(1)
+    }
+}
+
+#[tokio::test]
+async fn async_functions_open_probe_and_close() {
+    assert_eq!(fetch(true).await, Err(ApiError::Down));
+    assert_eq!(fetch(true).await, Err(ApiError::Down));
+    assert_eq!(fetch(false).await, Err(ApiError::Open("attr_async")));
+    // A real wait: the breaker's clock is the standard library's.
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    assert_eq!(fetch(false).await, Ok(1), "the probe runs and succeeds");
+    assert_eq!(state("attr_async"), State::Closed);
+}
+
+#[circuit_breaker(
+    attr_dropped,
+    failure_threshold = 1,
+    reset_timeout = "10ms",
+    half_open_max_calls = 1
+)]
+async fn slow(fail: bool) -> Result<u32, ApiError> {
+    tokio::time::sleep(Duration::from_millis(if fail { 0 } else { 50 })).await;
+    if fail {
+        Err(ApiError::Down)
+    } else {
+        Ok(2)
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_probe_frees_its_slot() {
+    assert_eq!(slow(true).await, Err(ApiError::Down));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // The only probe slot is taken by a call whose future is then dropped.
+    let probe = tokio::time::timeout(Duration::from_millis(5), slow(false)).await;
+    assert!(probe.is_err(), "timed out and dropped");
+    assert_eq!(
+        slow(false).await,
+        Ok(2),
+        "the slot was freed: a new probe runs"
+    );
+}
+
+#[async_trait::async_trait]
+trait Chat {
+    async fn ask(&self, fail: bool) -> Result<u32, ApiError>;
+}
+
+#[async_trait::async_trait(?Send)]
+trait LocalChat {
+    async fn ask_local(&self, fail: bool) -> Result<u32, ApiError>;
+}
+
+trait Native {
+    async fn native(&self, fail: bool) -> Result<u32, ApiError>;
+}
+
+struct Provider;
+
+#[async_trait::async_trait]
+impl Chat for Provider {
+    #[circuit_breaker(attr_async_trait, failure_threshold = 1)]
+    async fn ask(&self, fail: bool) -> Result<u32, ApiError> {
+        if fail {
+            Err(ApiError::Down)
+        } else {
+            Ok(3)
+        }
+    }
+}
+
+#[async_trait::async_trait(?Send)]
+impl LocalChat for Provider {
+    #[circuit_breaker(attr_async_trait_local, failure_threshold = 1)]
+    async fn ask_local(&self, fail: bool) -> Result<u32, ApiError> {
+        let local = std::rc::Rc::new(3);
+        tokio::task::yield_now().await;
+        if fail {
+            Err(ApiError::Down)
+        } else {
+            Ok(*local)
+        }
+    }
+}
+
+impl Native for Provider {
+    #[circuit_breaker(attr_native, failure_threshold = 1)]
+    async fn native(&self, fail: bool) -> Result<u32, ApiError> {
+        if fail {
+            Err(ApiError::Down)
+        } else {
+            Ok(4)
+        }
+    }
+}
+
+#[tokio::test]
+async fn trait_methods_are_guarded_and_stay_send() {
+    let spawned = tokio::spawn(async { Provider.ask(false).await });
+    assert_eq!(spawned.await.unwrap(), Ok(3));
+    assert_eq!(Provider.ask(true).await, Err(ApiError::Down));
+    assert_eq!(
+        Provider.ask(false).await,
+        Err(ApiError::Open("attr_async_trait"))
+    );
+
+    assert_eq!(Provider.ask_local(false).await, Ok(3));
+    assert_eq!(Provider.ask_local(true).await, Err(ApiError::Down));
+    assert_eq!(
+        Provider.ask_local(false).await,
+        Err(ApiError::Open("attr_async_trait_local"))
+    );
+
+    assert_eq!(Provider.native(true).await, Err(ApiError::Down));
+    assert_eq!(
+        Provider.native(false).await,
+        Err(ApiError::Open("attr_native"))
+    );
+}
+
+// ---- env overrides, read once when the site first runs ----
+
+#[circuit_breaker(attr_env, failure_threshold = 5, env = "ATTR_ENV_BREAKER")]
+fn env_site() -> Result<(), ApiError> {
+    Err(ApiError::Down)
+}
+
+#[test]
+fn env_overrides_apply_at_registration() {
+    std::env::set_var("ATTR_ENV_BREAKER_FAILURE_THRESHOLD", "1");
+    std::env::set_var("ATTR_ENV_BREAKER_RESET_TIMEOUT", "abc"); // unusable: ignored, one warning
+    assert_eq!(env_site(), Err(ApiError::Down));
+    assert_eq!(state("attr_env"), State::Open);
+    assert_eq!(
+        breaker("attr_env").unwrap().config().get_reset_timeout(),
+        Duration::from_secs(30)
+    );
+}
