@@ -105,9 +105,9 @@ impl<T: Clone> Client<T> {
     }
 
     #[circuit_breaker(attr_methods_mut, failure_threshold = 1)]
-    fn bump<U: Into<u32>>(&mut self, by: U) -> Result<u32, ApiError>
+    fn bump<U>(&mut self, by: U) -> Result<u32, ApiError>
     where
-        U: Copy,
+        U: Into<u32> + Copy,
     {
         self.calls += by.into();
         if self.calls > 10 {
