@@ -20,7 +20,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::Ident;
 
 use crate::attr::BreakerArgs;
@@ -103,15 +102,7 @@ pub(crate) fn layer(
     let result = format_ident!("__breaker_result", span = Span::mixed_site());
     let open_error = format_ident!("__breaker_open", span = Span::mixed_site());
 
-    let when = match &args.when {
-        Some(s) => {
-            let expr = &s.value;
-            let span = expr.span();
-            let marker_here = cx.marker_at(span);
-            quote_spanned!(span=> #marker_here.predicate(#expr))
-        }
-        None => quote!(#krate::Unset),
-    };
+    let when = cx.typed(krate, &args.when, "predicate");
     let raise = open.map(|flag| {
         if cx.flavor.is_async() {
             quote!(#flag = true;)

@@ -143,24 +143,8 @@ pub(crate) fn layer(
     let error = format_ident!("__fallback_error", span = Span::mixed_site());
     let value = format_ident!("__fallback_value", span = Span::mixed_site());
 
-    let when = match &args.when {
-        Some(s) => {
-            let expr = &s.value;
-            let span = expr.span();
-            let marker_here = cx.marker_at(span);
-            quote_spanned!(span=> #marker_here.predicate(#expr))
-        }
-        None => quote!(#krate::Unset),
-    };
-    let hook = match &args.on_fallback {
-        Some(s) => {
-            let expr = &s.value;
-            let span = expr.span();
-            let marker_here = cx.marker_at(span);
-            quote_spanned!(span=> #marker_here.fallback_hook(#expr))
-        }
-        None => quote!(#krate::Unset),
-    };
+    let when = cx.typed(krate, &args.when, "predicate");
+    let hook = cx.typed(krate, &args.on_fallback, "fallback_hook");
 
     let (site, self_type, shower) = (&cx.site, cx.self_type(), cx.shower(krate));
     // Built from the last target back to the first.

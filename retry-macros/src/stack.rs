@@ -16,9 +16,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::spanned::Spanned;
-use syn::{Attribute, Block, Ident, Meta};
+use syn::{Attribute, Block, Expr, Ident, Meta};
 
-use crate::attr::{BreakerArgs, FallbackArgs, RetryArgs};
+use crate::attr::{BreakerArgs, FallbackArgs, RetryArgs, Setting};
 use crate::ctxt::Errors;
 use crate::retry::runtime_path;
 use crate::shape::{Flavor, Function};
@@ -101,6 +101,27 @@ impl Cx {
     /// The marker, placed at `span` (errors about it point there).
     pub(crate) fn marker_at(&self, span: Span) -> Ident {
         Ident::new("__retry_marker", Span::mixed_site().located_at(span))
+    }
+
+    /// A user's option (`when`, `on_fallback`...) typed through the marker's `how` method,
+    /// placed at the expression so a closure of the wrong type is reported there; `Unset` when
+    /// not given.
+    pub(crate) fn typed(
+        &self,
+        krate: &TokenStream,
+        option: &Option<Setting<Expr>>,
+        how: &str,
+    ) -> TokenStream {
+        match option {
+            Some(s) => {
+                let expr = &s.value;
+                let span = expr.span();
+                let marker_here = self.marker_at(span);
+                let how = Ident::new(how, span);
+                quote::quote_spanned!(span=> #marker_here.#how(#expr))
+            }
+            None => quote!(#krate::Unset),
+        }
     }
 
     /// `Some(type_name::<Self>)` for methods (named `Type::f`), else `None`.
