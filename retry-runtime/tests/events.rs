@@ -342,3 +342,75 @@ fn show_error_types_show() {
         assert!(!<Unset as ShowError<Both>>::ACTIVE);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The attributes, stacked, as a user writes them
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug)]
+enum StackError {
+    Down,
+    Open,
+}
+
+impl fmt::Display for StackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StackError::Down => "503 from the primary",
+            StackError::Open => "circuit open",
+        })
+    }
+}
+
+impl From<retry_runtime::CircuitOpen> for StackError {
+    fn from(_: retry_runtime::CircuitOpen) -> Self {
+        StackError::Open
+    }
+}
+
+struct Stacked;
+
+impl Stacked {
+    #[retry_runtime::fallback(to = Self::spare)]
+    #[retry_runtime::retry_on_failure(max_attempts = 3, initial_delay = "0ms")]
+    #[retry_runtime::circuit_breaker(events_stacked, failure_threshold = 2, reset_timeout = "60s")]
+    fn call(&self) -> Result<u32, StackError> {
+        Err(StackError::Down)
+    }
+
+    fn spare(&self) -> Result<u32, StackError> {
+        Ok(7)
+    }
+}
+
+#[test]
+fn the_attributes_emit_every_event_with_the_errors_display() {
+    let events = capture(|| assert_eq!(Stacked.call().unwrap(), 7));
+    let summary: Vec<(Level, Option<&str>, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.level,
+                e.field("function").or(e.field("breaker")),
+                e.field("error"),
+            )
+        })
+        .collect();
+    let down = Some("503 from the primary");
+    assert_eq!(
+        summary,
+        [
+            // Attempt 1 fails: a retry.
+            (Level::WARN, Some("Stacked::call"), down),
+            // Attempt 2 fails and opens the circuit: the retry gives up at once.
+            (Level::INFO, Some("events_stacked"), None),
+            (Level::ERROR, Some("Stacked::call"), down),
+            // The fallback takes over.
+            (Level::INFO, Some("Stacked::call"), down),
+        ],
+        "{events:#?}"
+    );
+    assert!(events.iter().all(|e| e.target == "retry_runtime"));
+    assert_eq!(events[1].field("to"), Some("OPEN"));
+    assert_eq!(events[3].field("to"), Some("Stacked::spare"));
+}
