@@ -249,3 +249,48 @@ async fn methods_stack_in_both_orders_and_stay_send() {
     assert_eq!(c, Ok(5));
     assert_eq!(runs, 5);
 }
+
+// ---- the documented order inside an `#[async_trait]` impl ----
+
+#[async_trait::async_trait]
+trait Provider {
+    async fn complete(&self, prompt: &str) -> Result<String, ApiError>;
+}
+
+struct Flaky {
+    runs: AtomicU32,
+}
+
+impl Flaky {
+    async fn spare(&self, prompt: &str) -> Result<String, ApiError> {
+        Ok(format!("spare: {prompt}"))
+    }
+}
+
+#[async_trait::async_trait]
+impl Provider for Flaky {
+    #[fallback(to = Self::spare)]
+    #[retry_on_failure(max_attempts = 3, initial_delay = "1s", jitter = none)]
+    #[circuit_breaker(stack_async_trait, failure_threshold = 2, reset_timeout = "60s")]
+    async fn complete(&self, prompt: &str) -> Result<String, ApiError> {
+        let _ = prompt;
+        fail(&self.runs).map(|n| n.to_string())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_documented_order_works_in_async_trait_impls() {
+    let provider: std::sync::Arc<dyn Provider + Send + Sync> = std::sync::Arc::new(Flaky {
+        runs: AtomicU32::new(0),
+    });
+    let start = tokio::time::Instant::now();
+    let answer = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.complete("q").await }
+    });
+    assert_eq!(answer.await.unwrap().unwrap(), "spare: q");
+    // Two attempts (one sleep), the second opened the circuit: no third attempt, no second sleep.
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(1));
+    assert_eq!(provider.complete("r").await.unwrap(), "spare: r");
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(1));
+}

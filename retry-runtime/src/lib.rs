@@ -1,9 +1,53 @@
 //! Resilient calls as a one-line change: retries with backoff, circuit breakers and fallbacks
 //! for ordinary sync and async functions.
 //!
-//! The attributes (`#[retry_on_failure]`, with the `macros` feature, on by default) expand into
-//! small calls to this crate, which holds the backoff math, the retry loops and the
-//! classification helpers. The same loops are available as functions:
+//! Three attributes (feature `macros`, on by default) go on functions that return a `Result`,
+//! without changing their signatures:
+//!
+//! - [`retry_on_failure`]: retries with backoff and jitter, server hints (`retry_after`),
+//!   per-attempt timeouts, a time limit and a shared retry budget;
+//! - [`circuit_breaker`]: fails fast with [`CircuitOpen`] while a backend is down; every site
+//!   naming a breaker shares it through one process-wide registry ([`breakers`]);
+//! - [`fallback`]: calls other functions when this one fails.
+//!
+//! They stack, outermost first; the recommended order is
+//! `#[fallback] #[retry_on_failure] #[circuit_breaker]`:
+//!
+//! ```
+//! use retry_runtime::{circuit_breaker, fallback, retry_on_failure, CircuitOpen};
+//!
+//! #[derive(Debug)]
+//! enum LlmError { Unavailable, Open(CircuitOpen) }
+//! impl From<CircuitOpen> for LlmError {
+//!     fn from(open: CircuitOpen) -> Self { LlmError::Open(open) }
+//! }
+//!
+//! struct Router { primary_up: bool }
+//!
+//! impl Router {
+//!     #[fallback(to = Self::backup)]
+//!     #[retry_on_failure(max_attempts = 3, initial_delay = "1ms")]
+//!     #[circuit_breaker(crate_docs_primary, failure_threshold = 5)]
+//!     fn complete(&self, prompt: &str) -> Result<String, LlmError> {
+//!         if self.primary_up { Ok(format!("primary: {prompt}")) } else { Err(LlmError::Unavailable) }
+//!     }
+//!
+//!     fn backup(&self, prompt: &str) -> Result<String, LlmError> {
+//!         Ok(format!("backup: {prompt}"))
+//!     }
+//! }
+//!
+//! assert_eq!(Router { primary_up: true }.complete("hi").unwrap(), "primary: hi");
+//! assert_eq!(Router { primary_up: false }.complete("hi").unwrap(), "backup: hi");
+//! let stats = retry_runtime::stats();
+//! let site = stats.iter().find(|s| s.function == "Router::complete").unwrap();
+//! assert_eq!((site.retries, site.give_ups, site.fallbacks), (2, 1, 1));
+//! ```
+//!
+//! The expansions are small calls into this crate, which holds the backoff math and
+//! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
+//! [`breaker`], [`breakers`]), retry budgets ([`configure_budget`]), statistics ([`stats`]),
+//! events, and [`classify`]. The same loops are available as functions:
 //!
 //! ```
 //! use std::time::Duration;
@@ -28,7 +72,8 @@
 //! - `macros` (default): re-exports the attributes from `retry-macros`.
 //! - `tokio` (default): async retries ([`retry_async`], [`Retry::run_async`]) sleeping with
 //!   `tokio::time::sleep`, and per-attempt timeouts.
-//! - `tracing`: events for retries, give-ups, fallbacks and breaker state changes.
+//! - `tracing`: events (target `retry_runtime`) for retries (`WARN`), give-ups (`ERROR`),
+//!   fallbacks and breaker state changes (`INFO`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
