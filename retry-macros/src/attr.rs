@@ -363,6 +363,7 @@ impl FallbackArgs {
         let mut errors = Errors::new();
         let mut seen = Seen::default();
         let mut args = Self::default();
+        let mut to_suggested = false;
         for item in parse_items(tokens, &mut errors) {
             match item {
                 // `#[fallback(backup)]`
@@ -375,6 +376,11 @@ impl FallbackArgs {
                     seen.mark("to");
                 }
                 Item::Arg(arg) => {
+                    // `fallbacks = [..]`: reported as "did you mean `to`?", not also as missing.
+                    let key = arg.key.unraw().to_string();
+                    if suggest::alias(&key, suggest::FALLBACK.aliases) == Some("to") {
+                        to_suggested = true;
+                    }
                     if let Some(given) = accept(&arg, &suggest::FALLBACK, &mut errors, &mut seen) {
                         args.apply(&given, &mut errors);
                     }
@@ -389,7 +395,7 @@ impl FallbackArgs {
                 }
             }
         }
-        if !seen.contains("to") {
+        if !seen.contains("to") && !to_suggested {
             errors.error(
                 attr_span,
                 "missing `to`: the function(s) to fall back to, e.g. `#[fallback(to = backup)]`",
