@@ -17,10 +17,17 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use retry_runtime::{
-    circuit_breaker, classify, fallback, retry_on_failure, AttemptTimedOut, RetryEvent, State,
-    StateChange,
+    circuit_breaker, classify, fallback, retry_on_failure, AttemptTimedOut, RetryEvent,
+    RetryPolicy, State, StateChange,
 };
 use serde_json::{json, Value};
+
+/// The retry schedule every provider method starts from: a `const`, so a bad value fails the
+/// build. Each method adds what is its own (attempts, timeout, predicates, hooks).
+pub const PROVIDER_POLICY: RetryPolicy = RetryPolicy::exponential()
+    .max_attempts(4)
+    .initial_delay(Duration::from_millis(20))
+    .max_delay(Duration::from_secs(2));
 
 /// One provider's base URL, and the name it goes by in errors and the timeline.
 pub struct Endpoint {
@@ -149,9 +156,7 @@ impl ChatProvider {
         )),
     )]
     #[retry_on_failure(
-        max_attempts = 4,
-        initial_delay = "20ms",
-        max_delay = "2s",
+        policy = PROVIDER_POLICY,
         timeout = "250ms",
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
@@ -171,9 +176,8 @@ impl ChatProvider {
 
     /// Asks the backup provider: the primary's fallback.
     #[retry_on_failure(
+        policy = PROVIDER_POLICY,
         max_attempts = 3,
-        initial_delay = "20ms",
-        max_delay = "2s",
         timeout = "250ms",
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
@@ -196,9 +200,7 @@ impl ChatProvider {
     /// through [`ChatStream::next_chunk`] and is never replayed, since the caller has already
     /// consumed part of the answer.
     #[retry_on_failure(
-        max_attempts = 4,
-        initial_delay = "20ms",
-        max_delay = "2s",
+        policy = PROVIDER_POLICY,
         timeout = "250ms",
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
