@@ -46,7 +46,8 @@ async fn main() {
 
     step(
         "4. the primary goes down (503 to everything): after 3 failures in a row its breaker \
-         opens, the retry stops there and the call falls back; later calls skip the primary",
+         opens, the next attempt is rejected, which ends the retry, and the call falls back; \
+         later calls skip the primary",
     );
     primary.default_fault(Fault::Unavailable);
     for prompt in ["Is the primary up?", "Still down?", "And now?"] {

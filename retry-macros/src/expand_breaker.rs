@@ -7,8 +7,7 @@
 //!         Err(open) => marker.circuit_open(open),          // Err(E::from(open)), at the name
 //!         Ok(permit) => {
 //!             let result = <body once, or the layer below>;
-//!             settle(breaker, permit, &result, &<when>);   // success, failure, or neither;
-//!                                                          // a retry above stops if now open
+//!             settle(permit, &result, &<when>);            // success, failure, or neither
 //!             result
 //!         }
 //!     }
@@ -115,25 +114,13 @@ pub(crate) fn layer(
     let method = Ident::new("circuit_open", name_span);
     let reject = quote_spanned!(name_span=> #marker_here.#method(#open_error));
 
-    let breaker = format_ident!("__breaker", span = Span::mixed_site());
-    let settle = match &raise {
-        Some(raise) => quote! {
-            if #private::settle(#breaker, #permit, &#result, &#when) {
-                #raise
-            }
-        },
-        None => quote! {
-            let _ = #private::settle(#breaker, #permit, &#result, &#when);
-        },
-    };
     let (site_stats, self_type) = (&cx.site, cx.self_type());
     let call = inner.once(cx, krate);
     quote! {{
         #hook
         static #site: #private::BreakerSite =
             #private::BreakerSite::new(#name_lit, #config, #env);
-        let #breaker = #site.get();
-        match #breaker.try_acquire() {
+        match #site.get().try_acquire() {
             #private::Result::Err(#open_error) => {
                 #site_stats.rejection(#self_type);
                 #raise
@@ -141,7 +128,7 @@ pub(crate) fn layer(
             }
             #private::Result::Ok(#permit) => {
                 let #result = #call;
-                #settle
+                #private::settle(#permit, &#result, &#when);
                 #result
             }
         }

@@ -26,8 +26,8 @@
 //! One fused wrapper rather than one wrapper per attribute, for three reasons: each attribute
 //! would otherwise wrap the body of the one above it in the wrong order (an attribute macro
 //! sees the attributes below it, not the code they will generate); layers can cooperate (a
-//! breaker that rejects a call, or whose failure just opened the circuit, raises a flag the
-//! retry above reads as "give up now", so no sleep and no further attempt happen); and the
+//! breaker that rejects a call raises a flag the retry above reads as "give up now", so no
+//! sleep and no further attempt happen); and the
 //! layers share one type marker and one `static Site` (the function's name and statistics).
 //! The imports of the attributes taken over stay in use through a `use <path> as _;` in the
 //! body, so a strict crate gets no "unused import" warning.

@@ -77,16 +77,19 @@ pub(crate) struct HumanDuration(pub(crate) Duration);
 impl fmt::Display for HumanDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        let secs = d.as_secs();
-        if secs >= 60 {
+        if d >= Duration::from_secs(60) {
+            let secs = d.as_secs();
             let (m, s) = (secs / 60, secs % 60);
             if s == 0 {
                 write!(f, "{m}m")
             } else {
                 write!(f, "{m}m{s}s")
             }
-        } else if secs >= 1 {
-            let tenths = d.subsec_millis() / 100;
+        } else if d >= Duration::from_millis(999_950) / 1000 {
+            // Tenths of a second, rounded to the nearest: a wait computed a few microseconds
+            // after `12.3s` was set still reads `12.3s`.
+            let tenths = (d.as_nanos() + 50_000_000) / 100_000_000;
+            let (secs, tenths) = (tenths / 10, tenths % 10);
             if tenths == 0 {
                 write!(f, "{secs}s")
             } else {
@@ -110,6 +113,11 @@ mod tests {
     fn human_durations() {
         let cases = [
             (Duration::from_millis(12_345), "12.3s"),
+            (Duration::from_micros(12_299_950), "12.3s"),
+            (Duration::from_millis(12_250), "12.3s"),
+            (Duration::from_millis(59_990), "60s"),
+            (Duration::from_millis(999), "999ms"),
+            (Duration::from_micros(999_960), "1s"),
             (Duration::from_secs(2), "2s"),
             (Duration::from_millis(250), "250ms"),
             (Duration::from_secs(125), "2m5s"),

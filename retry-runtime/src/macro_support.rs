@@ -5,7 +5,7 @@
 use core::cell::Cell;
 
 use crate::__private::Marker;
-use crate::breaker::{CircuitBreaker, CircuitOpen, Permit, State};
+use crate::breaker::{CircuitOpen, Permit};
 use crate::events::ShowError;
 use crate::fallback::{FallbackEvent, FallbackHook};
 use crate::retry::ErrorPredicate;
@@ -89,27 +89,14 @@ pub fn clone_arg<T: FallbackArg>(arg: &T) -> T {
 pub trait BreakerError: From<CircuitOpen> {}
 impl<E: From<CircuitOpen>> BreakerError for E {}
 
-/// The breaker's verdict on a call: success, failure, or (`when` false) neither. Returns
-/// whether this failure left the circuit open: a retry above then gives up at once instead of
-/// sleeping before an attempt the circuit would reject.
+/// The breaker's verdict on a call: success, failure, or (`when` false) neither.
 #[inline(always)]
-pub fn settle<T, E, W: ErrorPredicate<E>>(
-    breaker: &CircuitBreaker,
-    permit: Permit<'_>,
-    result: &Result<T, E>,
-    when: &W,
-) -> bool {
+pub fn settle<T, E, W: ErrorPredicate<E>>(permit: Permit<'_>, result: &Result<T, E>, when: &W) {
     match result {
-        Ok(_) => {
-            permit.success();
-            false
-        }
+        Ok(_) => permit.success(),
         Err(e) => {
             if when.test(e) != Some(false) {
-                permit.failure();
-                matches!(breaker.state(), State::Open | State::ForcedOpen)
-            } else {
-                false
+                permit.failure()
             }
         }
     }

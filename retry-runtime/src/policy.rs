@@ -89,7 +89,7 @@ const SET_JITTER: u8 = 8;
 /// use retry_runtime::RetryPolicy;
 /// const BAD: RetryPolicy = RetryPolicy::exponential().max_attempts(0);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub struct RetryPolicy {
     backoff: Backoff,
     max_attempts: u32,
@@ -105,6 +105,29 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self::exponential()
+    }
+}
+
+/// Two policies are equal when they retry the same way: every value is compared, not which of
+/// them were set explicitly (`RetryPolicy::exponential().initial_delay(100ms)` equals
+/// `RetryPolicy::exponential()`).
+///
+/// ```
+/// use std::time::Duration;
+/// use retry_runtime::RetryPolicy;
+/// assert_eq!(RetryPolicy::exponential().initial_delay(Duration::from_millis(100)), RetryPolicy::exponential());
+/// assert_ne!(RetryPolicy::exponential().max_attempts(4), RetryPolicy::exponential());
+/// ```
+impl PartialEq for RetryPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        self.backoff == other.backoff
+            && self.max_attempts == other.max_attempts
+            && self.initial_delay == other.initial_delay
+            && self.max_delay == other.max_delay
+            && self.multiplier == other.multiplier
+            && self.jitter == other.jitter
+            && self.max_elapsed == other.max_elapsed
+            && self.timeout == other.timeout
     }
 }
 

@@ -127,7 +127,7 @@ fn half_open_after_reset_timeout_and_success_threshold_closes() {
     assert_eq!(busy.retry_in(), Duration::ZERO);
     assert_eq!(
         busy.to_string(),
-        "circuit breaker 't_half_open' is half-open and its probes are in flight"
+        "circuit breaker 't_half_open' is open (half-open: its probes are in flight)"
     );
     probe.success();
     assert_eq!(cb.state(), State::HalfOpen);
@@ -196,7 +196,10 @@ fn forced_states_and_reset() {
     cb.force_open();
     assert_eq!(cb.state(), State::ForcedOpen);
     let e = cb.try_acquire().unwrap_err();
-    assert_eq!(e.to_string(), "circuit breaker 't_forced' is forced open");
+    assert_eq!(
+        e.to_string(),
+        "circuit breaker 't_forced' is open (forced open until reset)"
+    );
     assert_eq!(e.retry_in(), Duration::MAX);
     assert!(is_open(ok(&cb)));
     assert_eq!(cb.snapshot().retry_in, None);

@@ -396,21 +396,23 @@ fn the_attributes_emit_every_event_with_the_errors_display() {
             )
         })
         .collect();
-    let down = Some("503 from the primary");
+    let (down, open) = (Some("503 from the primary"), Some("circuit open"));
     assert_eq!(
         summary,
         [
             // Attempt 1 fails: a retry.
             (Level::WARN, Some("Stacked::call"), down),
-            // Attempt 2 fails and opens the circuit: the retry gives up at once.
+            // Attempt 2 fails and opens the circuit, and is retried.
             (Level::INFO, Some("events_stacked"), None),
-            (Level::ERROR, Some("Stacked::call"), down),
+            (Level::WARN, Some("Stacked::call"), down),
+            // Attempt 3 is rejected: the retry gives up at once with the open circuit's error.
+            (Level::ERROR, Some("Stacked::call"), open),
             // The fallback takes over.
-            (Level::INFO, Some("Stacked::call"), down),
+            (Level::INFO, Some("Stacked::call"), open),
         ],
         "{events:#?}"
     );
     assert!(events.iter().all(|e| e.target == "retry_runtime"));
     assert_eq!(events[1].field("to"), Some("OPEN"));
-    assert_eq!(events[3].field("to"), Some("Stacked::spare"));
+    assert_eq!(events[4].field("to"), Some("Stacked::spare"));
 }

@@ -39,7 +39,7 @@ pub(crate) enum Why {
 /// cb.force_open();
 /// let e = cb.try_acquire().unwrap_err();
 /// assert_eq!(e.state(), State::ForcedOpen);
-/// assert_eq!(e.to_string(), "circuit breaker 'search' is forced open");
+/// assert_eq!(e.to_string(), "circuit breaker 'search' is open (forced open until reset)");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CircuitOpen {
@@ -130,10 +130,14 @@ impl fmt::Display for CircuitOpen {
             ),
             Why::Probing => write!(
                 f,
-                "circuit breaker '{}' is half-open and its probes are in flight",
+                "circuit breaker '{}' is open (half-open: its probes are in flight)",
                 self.name
             ),
-            Why::Forced => write!(f, "circuit breaker '{}' is forced open", self.name),
+            Why::Forced => write!(
+                f,
+                "circuit breaker '{}' is open (forced open until reset)",
+                self.name
+            ),
         }
     }
 }
