@@ -234,7 +234,9 @@ pub(crate) fn layer(
             let closure = match inner {
                 Inner::Body(body) => {
                     let span = body.brace_token.span.join();
-                    quote_spanned!(span=> || #body)
+                    let marker = cx.marker_at(span);
+                    let krate = respan(krate, span);
+                    quote_spanned!(span=> #krate::__private::Marker::attempt(&#marker, || #body))
                 }
                 Inner::Expr(e) => quote!(|| #e),
             };

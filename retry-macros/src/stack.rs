@@ -182,13 +182,20 @@ impl Inner {
     /// An expression that runs the inner part once and gives its result.
     pub(crate) fn once(self, cx: &Cx, krate: &TokenStream) -> TokenStream {
         match self {
-            Inner::Expr(e) => e,
+            // Typed by the return type, so a layer below that is a loop (`break Ok(v)`) gets
+            // its coercions too.
+            Inner::Expr(e) => {
+                let marker = &cx.marker;
+                quote!(#krate::__private::Marker::tie(&#marker, #e))
+            }
             Inner::Body(body) => {
                 let span = body.brace_token.span.join();
                 let marker = cx.marker_at(span);
                 let krate = crate::expand_retry::respan(krate, span);
                 if cx.flavor.is_async() {
-                    quote::quote_spanned!(span=> #krate::__private::Marker::tie(&#marker, async #body.await))
+                    // The body is the argument of `tie`, so it is checked against the return type
+                    // (`Ok(&self.name)` coerces to `Result<&str, E>`).
+                    quote::quote_spanned!(span=> async { #krate::__private::Marker::tie(&#marker, #body) }.await)
                 } else {
                     // A closure, so `?` and `return` end this run of the body only.
                     quote::quote_spanned!(span=> #krate::__private::Marker::call(&#marker, || #body))

@@ -24,6 +24,13 @@ impl<R> Marker<R> {
         result
     }
 
+    /// Types a sync attempt by the function's return type before its body is checked, so the
+    /// body's `Ok(&self.name)` coerces to `Result<&str, E>` as it would without the attribute.
+    #[inline(always)]
+    pub fn attempt<F: FnMut() -> R>(&self, f: F) -> F {
+        f
+    }
+
     /// A fallback target's result, which must have the function's return type.
     #[inline(always)]
     pub fn fallback_result<X: SameResult<R>>(&self, result: X) -> R {
