@@ -303,3 +303,38 @@ fn env_overrides_apply_at_registration() {
         Duration::from_secs(30)
     );
 }
+
+// ---- `Self` in the configuration: a hook path and a policy constant, with `env` ----
+
+static HOOK_CALLS: AtomicU32 = AtomicU32::new(0);
+
+struct Svc<T>(T);
+
+impl<T: Clone> Svc<T> {
+    const POLICY: retry_runtime::RetryPolicy = retry_runtime::RetryPolicy::fixed()
+        .max_attempts(3)
+        .initial_delay(Duration::ZERO);
+
+    fn changed(_: &retry_runtime::StateChange) {
+        HOOK_CALLS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[retry_runtime::retry_on_failure(policy = Self::POLICY, env = "ATTR_SELF_POLICY")]
+    #[circuit_breaker(attr_self_hook, failure_threshold = 2, on_state_change = Self::changed)]
+    fn get(&self, fail: bool) -> Result<T, ApiError> {
+        if fail {
+            Err(ApiError::Down)
+        } else {
+            Ok(self.0.clone())
+        }
+    }
+}
+
+#[test]
+fn self_paths_work_in_policies_with_env_and_in_hooks() {
+    let s = Svc(5u8);
+    assert_eq!(s.get(false), Ok(5));
+    // Two failures open the circuit (the hook sees it); the third attempt is rejected.
+    assert_eq!(s.get(true), Err(ApiError::Open("attr_self_hook")));
+    assert_eq!(HOOK_CALLS.load(Ordering::SeqCst), 1);
+}

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! {
-//!     static SITE: BreakerSite = BreakerSite::new("openai", BreakerConfig::new().<setters>, env);
-//!     match SITE.get().try_acquire() {                    // closed: one load, no write
+//!     static SITE: BreakerSite = BreakerSite::new("openai", BreakerConfig::new(), env);
+//!     match SITE.get_with(&const { BreakerConfig::new().<setters> }).try_acquire() {
 //!         Err(open) => marker.circuit_open(open),          // Err(E::from(open)), at the name
 //!         Ok(permit) => {
 //!             let result = <body once, or the layer below>;
@@ -77,17 +77,11 @@ pub(crate) fn layer(
         set("half_open_max_calls", s.key_span, int(s.value));
     }
     // The hook belongs to the breaker, which every site naming it shares for the life of the
-    // process: it is a `fn`, held in a `const` placed at the key, so a closure that captures
-    // (`self`, a local) is reported there.
-    let hook = args.on_state_change.as_ref().map(|s| {
+    // process: it is a `fn` (a path, `Self::log` too, or a closure that captures nothing).
+    if let Some(s) = &args.on_state_change {
         let expr = &s.value;
-        let hook = format_ident!("__BREAKER_HOOK", span = Span::mixed_site());
-        let krate_here = respan(krate, s.key_span);
-        set("on_state_change", s.key_span, quote!(#hook));
-        quote_spanned! {s.key_span=>
-            const #hook: fn(&#krate_here::StateChange) = #expr;
-        }
-    });
+        set("on_state_change", s.key_span, quote!(#expr));
+    }
     let env = match &args.env {
         Some(prefix) => {
             let prefix = &prefix.value;
@@ -116,11 +110,12 @@ pub(crate) fn layer(
 
     let (site_stats, self_type) = (&cx.site, cx.self_type());
     let call = inner.once(cx, krate);
+    // The configuration is an inline `const` (it may name `Self`), given on each call and read
+    // on the first: a `static` cannot name `Self`.
     quote! {{
-        #hook
         static #site: #private::BreakerSite =
-            #private::BreakerSite::new(#name_lit, #config, #env);
-        match #site.get().try_acquire() {
+            #private::BreakerSite::new(#name_lit, #krate::BreakerConfig::new(), #env);
+        match #site.get_with(&const { #config }).try_acquire() {
             #private::Result::Err(#open_error) => {
                 #site_stats.rejection(#self_type);
                 #raise

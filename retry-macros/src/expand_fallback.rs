@@ -122,9 +122,14 @@ pub(crate) fn check(_args: &FallbackArgs, function: &Function, errors: &mut Erro
 fn target_name(krate: &TokenStream, target: &ExprPath) -> TokenStream {
     let segments = &target.path.segments;
     if target.qself.is_none() && segments.len() == 2 && segments[0].ident == "Self" {
-        return name_expr(krate, &segments[1].ident.to_string(), true);
+        let name = syn::ext::IdentExt::unraw(&segments[1].ident).to_string();
+        return name_expr(krate, &name, true);
     }
-    let text = quote!(#target).to_string().replace(' ', "");
+    // Identifiers cannot contain `#`: `r#` is only ever a raw identifier's prefix.
+    let text = quote!(#target)
+        .to_string()
+        .replace(' ', "")
+        .replace("r#", "");
     quote!(#text)
 }
 
@@ -142,6 +147,7 @@ pub(crate) fn layer(
     let targets = &args.to.as_ref().expect("a missing `to` was reported").value;
     let error = format_ident!("__fallback_error", span = Span::mixed_site());
     let value = format_ident!("__fallback_value", span = Span::mixed_site());
+    let result = format_ident!("__fallback_result", span = Span::mixed_site());
 
     let when = cx.typed(krate, &args.when, "predicate");
     let hook = cx.typed(krate, &args.on_fallback, "fallback_hook");
@@ -167,7 +173,10 @@ pub(crate) fn layer(
                 #private::Result::Err(#error)
             } else {
                 #private::fell_back(&#hook, &#error, #from, #to, &#site, #self_type, &#shower);
-                match #call {
+                // The arguments are passed on as written, `_unused` ones included.
+                #[allow(clippy::used_underscore_binding)]
+                let #result = #call;
+                match #result {
                     #private::Result::Ok(#value) => #private::Result::Ok(#value),
                     #private::Result::Err(#error) => #chain,
                 }

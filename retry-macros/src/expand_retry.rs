@@ -124,42 +124,36 @@ pub(crate) fn layer(
     // Without `env`, an inline `const { }` block: it may name `Self` and generic parameters
     // (`policy = Self::POLICY`) and is promoted to `'static`. With `env`, a `static` holds the
     // overrides, and a `static` cannot name them.
+    // An inline `const { }` block: it may name `Self` and generic parameters
+    // (`policy = Self::POLICY`) and is promoted to `'static`. One block, evaluated once, so an
+    // error in the policy is reported once.
+    let const_ref = match timeout_message {
+        Some((span, message)) => {
+            let checked = format_ident!("__retry_checked", span = Span::mixed_site());
+            let assert = quote_spanned! {span=>
+                ::core::assert!(#checked.get_timeout().is_none(), #message);
+            };
+            quote!(&const {
+                let #checked: #krate::RetryPolicy = #policy;
+                #assert
+                #checked
+            })
+        }
+        None => quote!(&const { #policy }),
+    };
+    // With `env`, a `static` per site holds the overrides, applied to the constant on the
+    // first call (the `static` itself cannot name `Self`, so the constant is passed in).
     let (policy_items, policy_ref) = match &plan.env {
         Some(prefix) => {
-            let policy_const = format_ident!("__RETRY_POLICY", span = Span::mixed_site());
             let env_static = format_ident!("__RETRY_ENV", span = Span::mixed_site());
-            let assert = timeout_message.map(|(span, message)| {
-                quote_spanned! {span=>
-                    const _: () = ::core::assert!(#policy_const.get_timeout().is_none(), #message);
-                }
-            });
             (
                 quote! {
-                    const #policy_const: #krate::RetryPolicy = #policy;
-                    #assert
-                    static #env_static: #private::EnvPolicy = #private::EnvPolicy::new(#policy_const, #prefix);
+                    static #env_static: #private::EnvSite = #private::EnvSite::new(#prefix);
                 },
-                quote!(#env_static.get()),
+                quote!(#env_static.get(#const_ref)),
             )
         }
-        None => match timeout_message {
-            // One constant block, evaluated once: an error in the policy is reported once.
-            Some((span, message)) => {
-                let checked = format_ident!("__retry_checked", span = Span::mixed_site());
-                let assert = quote_spanned! {span=>
-                    ::core::assert!(#checked.get_timeout().is_none(), #message);
-                };
-                (
-                    TokenStream::new(),
-                    quote!(&const {
-                        let #checked: #krate::RetryPolicy = #policy;
-                        #assert
-                        #checked
-                    }),
-                )
-            }
-            None => (TokenStream::new(), quote!(&const { #policy })),
-        },
+        None => (TokenStream::new(), const_ref),
     };
 
     // The site names the function (a method's `Type::name` is built on the first failure,

@@ -270,7 +270,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     let krate = layers[0].krate();
     let cx = Cx {
         flavor: function.flavor,
-        name: function.sig().ident.to_string(),
+        name: syn::ext::IdentExt::unraw(&function.sig().ident).to_string(),
         has_receiver: function.has_receiver(),
         marker: format_ident!("__retry_marker", span = Span::mixed_site()),
         site: format_ident!("__RETRY_SITE", span = Span::mixed_site()),

@@ -5,38 +5,41 @@ use std::time::Duration;
 
 use crate::RetryPolicy;
 
-/// A site's policy with environment overrides applied on first use.
+/// A site's `env = "PREFIX"`: the overrides applied, on the first call, to the policy the
+/// expansion passes (an inline constant, which may name `Self`; a `static` cannot).
 ///
 /// Reads `{P}_MAX_ATTEMPTS`, `{P}_MAX_RETRIES`, `{P}_INITIAL_DELAY`, `{P}_MAX_DELAY`,
 /// `{P}_MULTIPLIER` and `{P}_MAX_ELAPSED` once; an unusable value is ignored with one warning.
+///
+/// ```
+/// use retry_runtime::RetryPolicy;
+/// use retry_runtime::__private::EnvSite;
+/// static SITE: EnvSite = EnvSite::new("ENV_SITE_DOC");
+/// const BASE: RetryPolicy = RetryPolicy::fixed().max_attempts(2);
+/// assert_eq!(SITE.get(&BASE).get_max_attempts(), 2);
+/// ```
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct EnvPolicy {
-    base: RetryPolicy,
+pub struct EnvSite {
     prefix: &'static str,
     resolved: OnceLock<RetryPolicy>,
 }
 
-impl EnvPolicy {
-    /// A site reading overrides of `base` from variables starting with `prefix`.
-    pub const fn new(base: RetryPolicy, prefix: &'static str) -> Self {
-        EnvPolicy {
-            base,
+impl EnvSite {
+    /// A site reading overrides from variables starting with `prefix`.
+    pub const fn new(prefix: &'static str) -> Self {
+        EnvSite {
             prefix,
             resolved: OnceLock::new(),
         }
     }
 
-    /// The policy with the overrides applied (read on the first call only).
+    /// `base` with the overrides applied (read on the first call only; `base` is the site's
+    /// constant, the same on every call).
     #[inline]
-    pub fn get(&self) -> &RetryPolicy {
+    pub fn get(&self, base: &RetryPolicy) -> &RetryPolicy {
         self.resolved.get_or_init(|| {
-            apply_overrides(
-                self.base,
-                self.prefix,
-                |name| std::env::var(name).ok(),
-                warn,
-            )
+            apply_overrides(*base, self.prefix, |name| std::env::var(name).ok(), warn)
         })
     }
 }
@@ -278,11 +281,12 @@ mod tests {
 
     #[test]
     fn env_policy_reads_once() {
-        static SITE: EnvPolicy = EnvPolicy::new(RetryPolicy::fixed(), "RETRY_RUNTIME_UNIT_TEST");
+        static SITE: EnvSite = EnvSite::new("RETRY_RUNTIME_UNIT_TEST");
+        const BASE: RetryPolicy = RetryPolicy::fixed();
         // A variable name no other test uses, set before the site's first read.
         std::env::set_var("RETRY_RUNTIME_UNIT_TEST_MAX_ATTEMPTS", "9");
-        assert_eq!(SITE.get().get_max_attempts(), 9);
+        assert_eq!(SITE.get(&BASE).get_max_attempts(), 9);
         std::env::set_var("RETRY_RUNTIME_UNIT_TEST_MAX_ATTEMPTS", "2");
-        assert_eq!(SITE.get().get_max_attempts(), 9);
+        assert_eq!(SITE.get(&BASE).get_max_attempts(), 9);
     }
 }

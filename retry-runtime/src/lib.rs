@@ -126,7 +126,7 @@ pub mod __private {
     pub use crate::asynk::{async_decide, async_state, pause, Pause};
     pub use crate::breaker::BreakerSite;
     pub use crate::budget::BudgetSite;
-    pub use crate::env::EnvPolicy;
+    pub use crate::env::EnvSite;
     pub use crate::events::autoref;
     #[cfg(feature = "macros")]
     pub use crate::macro_support::*;

@@ -142,19 +142,28 @@ impl BreakerSite {
     pub fn get(&'static self) -> &'static CircuitBreaker {
         match self.resolved.get() {
             Some(breaker) => breaker,
-            None => self.resolve(),
+            None => self.resolve(&self.config),
+        }
+    }
+
+    /// The site's breaker, registered on first use with `config` (a constant of the site's,
+    /// given here rather than to [`new`](Self::new) because a `static` cannot name `Self`,
+    /// and a hook such as `on_state_change = Self::log` may).
+    #[inline]
+    pub fn get_with(&'static self, config: &BreakerConfig) -> &'static CircuitBreaker {
+        match self.resolved.get() {
+            Some(breaker) => breaker,
+            None => self.resolve(config),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn resolve(&'static self) -> &'static CircuitBreaker {
+    fn resolve(&'static self, config: &BreakerConfig) -> &'static CircuitBreaker {
         self.resolved.get_or_init(|| {
             let config = match self.env {
-                Some(prefix) => {
-                    apply_env(self.config, prefix, |name| std::env::var(name).ok(), warn)
-                }
-                None => self.config,
+                Some(prefix) => apply_env(*config, prefix, |name| std::env::var(name).ok(), warn),
+                None => *config,
             };
             register(self.name, Some(self.name), config)
         })
