@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use retry_runtime::{
-    breaker, breakers, register_breaker, BreakerConfig, CircuitOpen, State, StateChange,
-};
+use retry_runtime::{breaker, breakers, register_breaker, BreakerConfig, CircuitOpen, State};
 
 #[test]
 fn the_same_name_is_the_same_breaker() {
@@ -66,53 +64,20 @@ fn breakers_are_listed_sorted_by_name() {
 }
 
 #[cfg(feature = "tracing")]
+#[path = "common/capture.rs"]
+mod capture;
+
+#[cfg(feature = "tracing")]
 mod events {
-    //! A subscriber that keeps every event as text, installed for one thread at a time.
-
     use super::*;
-    use std::fmt::Write;
-    use std::sync::{Arc, Mutex};
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
+    use retry_runtime::StateChange;
 
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<String>>>);
-
-    struct Fields(String);
-    impl Visit for Fields {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            let _ = write!(self.0, " {}={:?}", field.name(), value);
-        }
-        fn record_str(&mut self, field: &Field, value: &str) {
-            let _ = write!(self.0, " {}={}", field.name(), value);
-        }
-    }
-
-    impl Subscriber for Capture {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let meta = event.metadata();
-            let mut fields = Fields(format!("{} {}", meta.level(), meta.target()));
-            event.record(&mut fields);
-            self.0.lock().unwrap().push(fields.0);
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
-
+    /// The events `f` emits on this thread, one line each: `LEVEL target name=value ...`.
     fn captured(f: impl FnOnce()) -> Vec<String> {
-        let capture = Capture::default();
-        tracing::subscriber::with_default(capture.clone(), f);
-        let lines = capture.0.lock().unwrap().clone();
-        lines
+        super::capture::capture(f)
+            .iter()
+            .map(super::capture::Captured::line)
+            .collect()
     }
 
     #[test]

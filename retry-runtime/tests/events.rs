@@ -5,9 +5,7 @@
 // Autoref specialization needs the borrows clippy calls needless.
 #![allow(clippy::needless_borrow)]
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use retry_runtime::__private::{events, Marker, Site};
@@ -15,71 +13,11 @@ use retry_runtime::{
     configure_budget, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy, ShowDebug, ShowDisplay,
     ShowError, Unset,
 };
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::Level;
 
-// ---------------------------------------------------------------------------------------------
-// A capturing subscriber
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Debug)]
-struct Captured {
-    level: Level,
-    target: String,
-    fields: BTreeMap<String, String>,
-}
-
-impl Captured {
-    fn field(&self, name: &str) -> Option<&str> {
-        self.fields.get(name).map(String::as_str)
-    }
-}
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<Captured>>>);
-
-struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0
-            .insert(field.name().to_string(), format!("{value:?}"));
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_string(), value.to_string());
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = BTreeMap::new();
-        event.record(&mut Fields(&mut fields));
-        self.0.lock().unwrap().push(Captured {
-            level: *event.metadata().level(),
-            target: event.metadata().target().to_string(),
-            fields,
-        });
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
-
-/// Runs `f` with the capturing subscriber as this thread's default; returns the events.
-fn capture(f: impl FnOnce()) -> Vec<Captured> {
-    let sink = Capture::default();
-    tracing::subscriber::with_default(sink.clone(), f);
-    let events = sink.0.lock().unwrap().clone();
-    events
-}
+#[path = "common/capture.rs"]
+mod capture;
+use capture::{capture, Capture};
 
 // ---------------------------------------------------------------------------------------------
 // Error types: both traits, Debug only, neither
