@@ -156,41 +156,24 @@ fn two_threads<F: Fn() + Sync>(iters: u64, call: &F) -> Duration {
 fn shared(c: &mut Criterion) {
     let rc = recloser();
     let fs = failsafe_consecutive();
-    let mut g = c.benchmark_group("breaker_2threads_consecutive");
-    g.throughput(Throughput::Elements(THREADS as u64));
-    g.sample_size(20).measurement_time(Duration::from_secs(4));
-    g.bench_function("bare", |b| {
-        b.iter_custom(|n| {
-            two_threads(n, &|| {
-                let _ = black_box(op(INPUT));
-            })
-        })
+    shared_group(c, "breaker_2threads_consecutive", &OURS, &rc, &|| {
+        let _ = black_box(fs.call(|| op(INPUT)));
     });
-    g.bench_function("ours", |b| {
-        b.iter_custom(|n| {
-            two_threads(n, &|| {
-                let _ = black_box(OURS.call(|| op(INPUT)));
-            })
-        })
-    });
-    g.bench_function("recloser", |b| {
-        b.iter_custom(|n| {
-            two_threads(n, &|| {
-                let _ = black_box(rc.call(|| op(INPUT)));
-            })
-        })
-    });
-    g.bench_function("failsafe", |b| {
-        b.iter_custom(|n| {
-            two_threads(n, &|| {
-                let _ = black_box(fs.call(|| op(INPUT)));
-            })
-        })
-    });
-    g.finish();
-
     let fs = failsafe_rate();
-    let mut g = c.benchmark_group("breaker_2threads_rate");
+    shared_group(c, "breaker_2threads_rate", &OURS_RATE, &rc, &|| {
+        let _ = black_box(fs.call(|| op(INPUT)));
+    });
+}
+
+/// One group of 2 threads calling one shared breaker: bare, ours, recloser, failsafe.
+fn shared_group(
+    c: &mut Criterion,
+    name: &str,
+    ours: &CircuitBreaker,
+    rc: &recloser::Recloser,
+    failsafe: &(dyn Fn() + Sync),
+) {
+    let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Elements(THREADS as u64));
     g.sample_size(20).measurement_time(Duration::from_secs(4));
     g.bench_function("bare", |b| {
@@ -203,7 +186,7 @@ fn shared(c: &mut Criterion) {
     g.bench_function("ours", |b| {
         b.iter_custom(|n| {
             two_threads(n, &|| {
-                let _ = black_box(OURS_RATE.call(|| op(INPUT)));
+                let _ = black_box(ours.call(|| op(INPUT)));
             })
         })
     });
@@ -214,13 +197,7 @@ fn shared(c: &mut Criterion) {
             })
         })
     });
-    g.bench_function("failsafe", |b| {
-        b.iter_custom(|n| {
-            two_threads(n, &|| {
-                let _ = black_box(fs.call(|| op(INPUT)));
-            })
-        })
-    });
+    g.bench_function("failsafe", |b| b.iter_custom(|n| two_threads(n, &failsafe)));
     g.finish();
 }
 
