@@ -12,12 +12,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use client::{ChatProvider, ProviderError, Reply};
-use retry_runtime::{retry_on_failure, RetryEvent};
+use retry_runtime::{retry_on_failure, RetryEvent, RetryPolicy};
 use server::{Fault, FaultServer};
 
 const CALLS: usize = 10_000;
 const IN_FLIGHT: usize = 64;
 const FAULT_RATE: f64 = 0.30;
+
+/// The schedule of both chaos methods; each sets its own number of attempts.
+const CHAOS: RetryPolicy = RetryPolicy::exponential()
+    .initial_delay(Duration::from_millis(1))
+    .max_delay(Duration::from_millis(4));
 
 /// Give-ups, by function and the attempt they happened at.
 static GAVE_UP: Mutex<Vec<(&'static str, u32)>> = Mutex::new(Vec::new());
@@ -26,9 +31,8 @@ impl ChatProvider {
     /// The primary, with the chaos policy of the issue. Attempts are counted in the body
     /// (`send`), independently of the hooks.
     #[retry_on_failure(
+        policy = CHAOS,
         max_attempts = 5,
-        initial_delay = "1ms",
-        max_delay = "4ms",
         timeout = "250ms",
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
@@ -40,9 +44,8 @@ impl ChatProvider {
 
     /// The same with seven attempts: what "at least 99.9% succeed" needs at 30% faults.
     #[retry_on_failure(
+        policy = CHAOS,
         max_attempts = 7,
-        initial_delay = "1ms",
-        max_delay = "4ms",
         timeout = "250ms",
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
