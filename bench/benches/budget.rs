@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use retry_runtime::__private::{BudgetSite, Site};
+use retry_runtime::options::{Budget, With};
 use retry_runtime::{
     configure_budget, Jitter, Retry, RetryBudget, RetryPolicy, SharedBudget, ShowDisplay, Unset,
 };
@@ -52,7 +53,7 @@ fn op(x: u32) -> Result<u32, Transient> {
 static SITE: Site = Site::new("bench_budget");
 static BUDGET: BudgetSite = BudgetSite::new("bench-site");
 
-type WithBudget = Retry<'static, Unset, Unset, Unset, Unset, Unset, &'static SharedBudget>;
+type WithBudget = Retry<'static, With<Unset, Budget<&'static SharedBudget>>>;
 
 mod calls {
     use super::*;
@@ -71,28 +72,32 @@ mod calls {
     /// What the attribute expands to with `budget = "..."`: the site's cached budget.
     #[inline(never)]
     pub fn ours_budget_site() -> Result<u32, Transient> {
-        Retry::new(&POLICY)
-            .budget_site(&BUDGET)
-            .run_owned(|| op(INPUT))
+        retry_runtime::__private::run_sync(
+            retry_runtime::__private::with_budget_site(Retry::new(&POLICY), &BUDGET),
+            || op(INPUT),
+        )
     }
 
     /// What the attribute expands to with a statistics site and an error shower, no budget.
     #[inline(never)]
     pub fn ours_site_shower() -> Result<u32, Transient> {
-        Retry::new(&POLICY)
-            .site(&SITE, None)
-            .show_error(ShowDisplay)
-            .run_owned(|| op(INPUT))
+        retry_runtime::__private::run_sync(
+            retry_runtime::__private::retry_at_site(&POLICY, &SITE, None).show_error(ShowDisplay),
+            || op(INPUT),
+        )
     }
 
     /// All three, as the attribute with `budget` expands.
     #[inline(never)]
     pub fn ours_all() -> Result<u32, Transient> {
-        Retry::new(&POLICY)
-            .site(&SITE, None)
-            .budget_site(&BUDGET)
-            .show_error(ShowDisplay)
-            .run_owned(|| op(INPUT))
+        retry_runtime::__private::run_sync(
+            retry_runtime::__private::with_budget_site(
+                retry_runtime::__private::retry_at_site(&POLICY, &SITE, None),
+                &BUDGET,
+            )
+            .show_error(ShowDisplay),
+            || op(INPUT),
+        )
     }
 
     /// `Retry::budget(name)` built once and run many times.

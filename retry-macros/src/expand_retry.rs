@@ -169,8 +169,16 @@ pub(crate) fn layer(
         )
     });
     let budget_item = budget.as_ref().map(|(_, item)| item);
-    let with_budget = budget.as_ref().map(|(b, _)| quote!(.budget_site(&#b)));
-    let naming = quote!(.site(&#site, #self_type) #with_budget .show_error(#shower));
+    let with_budget = budget
+        .as_ref()
+        .map(|(b, _)| quote!(let #retry = #private::with_budget_site(#retry, &#b);));
+    let new_retry = |policy: &TokenStream| {
+        quote! {
+            let #retry = #private::retry_at_site(#policy, &#site, #self_type);
+            #with_budget
+            let #retry = #krate::Retry::show_error(#retry, #shower);
+        }
+    };
 
     // Each option is typed through the marker, placed at the user's expression so a closure of
     // the wrong type is reported there.
@@ -216,10 +224,7 @@ pub(crate) fn layer(
     typed(&plan.on_retry, "event_hook", "on_retry", None);
     typed(&plan.on_give_up, "event_hook", "on_give_up", None);
 
-    let build_retry = quote! {
-        let #retry = #krate::Retry::new(#policy_ref) #naming;
-        #options
-    };
+    let build_retry = new_retry(&policy_ref);
 
     match flavor {
         Flavor::Sync => {
@@ -239,7 +244,8 @@ pub(crate) fn layer(
                 #budget_item
                 #flag
                 #build_retry
-                #retry.run_owned(#closure)
+                #options
+                #private::run_sync(#retry, #closure)
             }}
         }
         Flavor::Async | Flavor::AsyncTrait => {
@@ -247,10 +253,7 @@ pub(crate) fn layer(
             // attempt runs; the `Retry` with its options is built after a failure.
             let policy = format_ident!("__retry_policy", span = Span::mixed_site());
             let state = format_ident!("__retry_state", span = Span::mixed_site());
-            let result = format_ident!("__retry_result", span = Span::mixed_site());
             let error = format_ident!("__retry_error", span = Span::mixed_site());
-            let delay = format_ident!("__retry_delay", span = Span::mixed_site());
-            let value = format_ident!("__retry_value", span = Span::mixed_site());
             let hooks_need_clock = plan.on_retry.is_some() || plan.on_give_up.is_some();
             let attempt = match plan.timeout {
                 // Placed at the `timeout` key: a missing `From<AttemptTimedOut>` is
@@ -279,6 +282,7 @@ pub(crate) fn layer(
             let flag = open.map(|flag| quote!(let mut #flag = false;));
             // A call deposits into its budget once, before its first attempt.
             let deposit = budget.as_ref().map(|(b, _)| quote!(#b.deposit();));
+            let build_retry = new_retry(&quote!(#policy));
             quote! {{
                 #policy_items
                 #budget_item
@@ -288,23 +292,11 @@ pub(crate) fn layer(
                     #hooks_need_clock || #policy.get_max_elapsed().is_some(),
                 );
                 #flag
-                loop {
-                    let #result = #attempt;
-                    let #delay = match #result {
-                        #private::Result::Ok(#value) => break #private::Result::Ok(#value),
-                        #private::Result::Err(#error) => {
-                            let #retry = #krate::Retry::new(#policy) #naming;
-                            #options
-                            match #private::async_decide(&#retry, &mut #state, &#error) {
-                                ::core::option::Option::Some(#delay) => #delay,
-                                ::core::option::Option::None => {
-                                    break #private::Result::Err(#error)
-                                }
-                            }
-                        }
-                    };
-                    #private::pause(#delay).await;
-                }
+                #private::retry_async_loop!(#attempt, |#error| {
+                    #build_retry
+                    #options
+                    #private::async_decide(&#retry, &mut #state, &#error)
+                })
             }}
         }
     }

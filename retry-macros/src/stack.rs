@@ -144,8 +144,8 @@ impl Cx {
             #[allow(unused_imports)]
             use #krate::__private::autoref::*;
             #[allow(clippy::needless_borrow)]
-            let shower = (&&&#marker).error_shower();
-            shower
+            let show_error = (&&&#marker).pick_show_error();
+            show_error
         })
     }
 }

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::retry::Unset;
+use crate::options::BudgetOption;
 
 /// Buckets per `ttl`: withdrawals are counted, and snapshots kept, per tenth of `ttl`.
 const BUCKETS: u64 = 10;
@@ -591,27 +591,6 @@ impl BudgetSite {
     #[inline]
     pub fn deposit(&'static self) {
         self.get().deposit();
-    }
-}
-
-/// The retry budget option of [`Retry`](crate::Retry): [`Unset`] (no budget, no cost), a
-/// [`SharedBudget`] from [`Retry::budget`](crate::Retry::budget), or an attribute site's cache.
-pub trait BudgetOption {
-    /// Whether there is a budget at all (false for [`Unset`]).
-    const ACTIVE: bool;
-    /// Records a first attempt.
-    fn deposit(&self);
-    /// Takes a token for a retry; `false` refuses the retry.
-    fn try_withdraw(&self) -> bool;
-}
-
-impl BudgetOption for Unset {
-    const ACTIVE: bool = false;
-    #[inline(always)]
-    fn deposit(&self) {}
-    #[inline(always)]
-    fn try_withdraw(&self) -> bool {
-        true
     }
 }
 

@@ -5,86 +5,12 @@
 //! fallback an `INFO`, all with target `retry_runtime`. Without the feature, none of the event
 //! code is compiled.
 
+#[cfg(feature = "tracing")]
 use std::fmt;
-
 #[cfg(feature = "tracing")]
 use std::time::Duration;
 
-use crate::retry::Unset;
-
-/// How a retry shows its error in events: [`ShowDisplay`], [`ShowDebug`], or [`Unset`] (the
-/// default: events carry no error field). The attributes pick the best one `E` allows, so they
-/// ask no trait of `E` themselves; with [`Retry`](crate::Retry), pass one to
-/// [`Retry::show_error`](crate::Retry::show_error).
-///
-/// ```
-/// use std::fmt;
-/// use retry_runtime::{ShowDebug, ShowDisplay, ShowError};
-///
-/// struct Shown<'a, S>(&'a S, &'a std::io::Error);
-/// impl<S: ShowError<std::io::Error>> fmt::Display for Shown<'_, S> {
-///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.show(self.1, f) }
-/// }
-/// let e = std::io::Error::other("boom");
-/// assert_eq!(Shown(&ShowDisplay, &e).to_string(), "boom");
-/// assert!(Shown(&ShowDebug, &e).to_string().contains("Other"));
-/// ```
-pub trait ShowError<E> {
-    /// Whether events show the error at all (false for [`Unset`]).
-    const ACTIVE: bool;
-    /// Writes `error`.
-    fn show(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result;
-}
-
-impl<E> ShowError<E> for Unset {
-    const ACTIVE: bool = false;
-    #[inline(always)]
-    fn show(&self, _: &E, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Ok(())
-    }
-}
-
-/// Shows an error with its `Display`.
-///
-/// ```
-/// use retry_runtime::{Retry, RetryPolicy, ShowDisplay};
-/// let r: Result<(), String> = Retry::new(&RetryPolicy::fixed().max_attempts(1))
-///     .show_error(ShowDisplay)
-///     .run(|| Err("boom".to_string()));
-/// assert!(r.is_err());
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ShowDisplay;
-
-impl<E: fmt::Display> ShowError<E> for ShowDisplay {
-    const ACTIVE: bool = true;
-    #[inline]
-    fn show(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(error, f)
-    }
-}
-
-/// Shows an error with its `Debug`.
-///
-/// ```
-/// use retry_runtime::{Retry, RetryPolicy, ShowDebug};
-/// #[derive(Debug)]
-/// struct Busy;
-/// let r: Result<(), Busy> = Retry::new(&RetryPolicy::fixed().max_attempts(1))
-///     .show_error(ShowDebug)
-///     .run(|| Err(Busy));
-/// assert!(r.is_err());
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ShowDebug;
-
-impl<E: fmt::Debug> ShowError<E> for ShowDebug {
-    const ACTIVE: bool = true;
-    #[inline]
-    fn show(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(error, f)
-    }
-}
+use crate::options::ShowError;
 
 /// An error with the way to show it: `Display`s through `S`.
 #[cfg(feature = "tracing")]
@@ -214,7 +140,7 @@ fn fallback_event<E, S: ShowError<E>>(
 }
 
 /// Picks the error shower for a function returning `Result<T, E>` by autoref specialization,
-/// at the expansion site where `E` is known: `(&&&marker).error_shower()` is [`ShowDisplay`]
+/// at the expansion site where `E` is known: `(&&&marker).pick_show_error()` is [`ShowDisplay`]
 /// if `E: Display`, else [`ShowDebug`] if `E: Debug`, else [`Unset`]. A generic `E` without
 /// either bound gets [`Unset`]. Bring the traits into scope with `use ...::autoref::*`.
 ///
@@ -226,27 +152,26 @@ fn fallback_event<E, S: ShowError<E>>(
 /// struct OnlyDebug;
 /// struct Nothing;
 ///
-/// let _: ShowDisplay = (&&&Marker::<Result<(), std::io::Error>>::new()).error_shower();
-/// let _: ShowDebug = (&&&Marker::<Result<(), OnlyDebug>>::new()).error_shower();
-/// let _: Unset = (&&&Marker::<Result<(), Nothing>>::new()).error_shower();
+/// let _: ShowDisplay = (&&&Marker::<Result<(), std::io::Error>>::new()).pick_show_error();
+/// let _: ShowDebug = (&&&Marker::<Result<(), OnlyDebug>>::new()).pick_show_error();
+/// let _: Unset = (&&&Marker::<Result<(), Nothing>>::new()).pick_show_error();
 ///
 /// fn generic<E>() -> Unset {
-///     (&&&Marker::<Result<(), E>>::new()).error_shower()
+///     (&&&Marker::<Result<(), E>>::new()).pick_show_error()
 /// }
 /// let _ = generic::<String>(); // inside `generic`, nothing is known of `E`
 /// ```
 pub mod autoref {
     use std::fmt::{Debug, Display};
 
-    use super::{ShowDebug, ShowDisplay};
     use crate::__private::Marker;
-    use crate::retry::Unset;
+    use crate::options::{ShowDebug, ShowDisplay, Unset};
 
     /// Chosen first: `E: Display`.
     pub trait ViaDisplay {
         /// [`ShowDisplay`].
         #[inline(always)]
-        fn error_shower(&self) -> ShowDisplay {
+        fn pick_show_error(&self) -> ShowDisplay {
             ShowDisplay
         }
     }
@@ -256,7 +181,7 @@ pub mod autoref {
     pub trait ViaDebug {
         /// [`ShowDebug`].
         #[inline(always)]
-        fn error_shower(&self) -> ShowDebug {
+        fn pick_show_error(&self) -> ShowDebug {
             ShowDebug
         }
     }
@@ -267,7 +192,7 @@ pub mod autoref {
     pub trait ViaNothing {
         /// [`Unset`].
         #[inline(always)]
-        fn error_shower(&self) -> Unset {
+        fn pick_show_error(&self) -> Unset {
             Unset
         }
     }

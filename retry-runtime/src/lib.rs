@@ -77,34 +77,36 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-#[cfg(feature = "tokio")]
-mod asynk;
 mod breaker;
 mod budget;
 pub mod classify;
 mod env;
 mod error;
 mod events;
-mod fallback;
-#[cfg(feature = "macros")]
-mod macro_support;
+pub mod options;
 mod policy;
 mod retry;
 mod rng;
 mod site;
 
-#[cfg(feature = "tokio")]
-pub use asynk::retry_async;
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 pub use breaker::{
     breaker, breakers, register_breaker, BreakerConfig, BreakerSnapshot, CircuitBreaker,
     CircuitOpen, Permit, State, StateChange,
 };
-pub use budget::{budget, configure_budget, BudgetOption, RetryBudget, SharedBudget};
+pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::AttemptTimedOut;
-pub use events::{ShowDebug, ShowDisplay, ShowError};
-pub use fallback::{FallbackEvent, FallbackHook};
+pub use options::{
+    BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
+    ShowDebug, ShowDisplay, ShowError, Unset,
+};
 pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
-pub use retry::{retry, ErrorPredicate, EventHook, Retry, RetryAfter, RetryEvent, Unset};
+#[cfg(feature = "tokio")]
+pub use retry::retry_async;
+pub use retry::{retry, Retry};
 pub use site::{stats, SiteStats};
 
 #[cfg(feature = "macros")]
@@ -118,89 +120,3 @@ pub use retry_macros::circuit_breaker;
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/fallback.md")]
 pub use retry_macros::fallback;
-
-/// The surface the attribute macros expand to. Not a public API: it changes without notice.
-#[doc(hidden)]
-pub mod __private {
-    #[cfg(feature = "tokio")]
-    pub use crate::asynk::{async_decide, async_state, pause, Pause};
-    pub use crate::breaker::BreakerSite;
-    pub use crate::budget::BudgetSite;
-    pub use crate::env::EnvSite;
-    pub use crate::events::autoref;
-    #[cfg(feature = "macros")]
-    pub use crate::macro_support::*;
-    pub use crate::retry::CallState;
-    pub use crate::site::Site;
-    pub use core::result::Result;
-    pub use core::time::Duration;
-
-    /// The events the attributes emit themselves (with the `tracing` feature).
-    pub mod events {
-        pub use crate::events::fallback;
-    }
-
-    /// Ties closures given to the attributes to the annotated function's return type, so their
-    /// arguments need no annotation (`when = |e| e.is_transient()`). The expansion unifies `R`
-    /// with the return type through an unreachable `return marker.value()`.
-    pub struct Marker<R>(core::marker::PhantomData<fn() -> R>);
-
-    impl<R> Marker<R> {
-        /// A new marker; its `R` is inferred from the fake return edge.
-        #[inline(always)]
-        #[allow(clippy::new_without_default)]
-        pub const fn new() -> Self {
-            Marker(core::marker::PhantomData)
-        }
-
-        /// Never called: only its type matters (`if false { return marker.value(); }`).
-        #[allow(clippy::missing_panics_doc)]
-        pub fn value(&self) -> R {
-            unreachable!("the retry attribute's type marker is never evaluated")
-        }
-    }
-
-    /// Fails to compile, with a message written for this library, unless the annotated
-    /// function returns a `Result` (or an alias of one). The expansion places the call at the
-    /// function's return type.
-    #[inline(always)]
-    pub fn check_result<R: IsResult>(_: &Marker<R>) {}
-
-    /// Implemented by `Result<T, E>` only: the attributes need a function returning a result.
-    #[diagnostic::on_unimplemented(
-        message = "the retry attributes need a function that returns `Result<T, E>`, and `{Self}` is not a `Result`",
-        label = "not a `Result`",
-        note = "an alias of `Result` (`io::Result<T>`, `anyhow::Result<T>`) works too"
-    )]
-    pub trait IsResult {}
-    impl<T, E> IsResult for Result<T, E> {}
-
-    /// Implemented by every error type that can hold an [`AttemptTimedOut`](crate::AttemptTimedOut).
-    #[diagnostic::on_unimplemented(
-        message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
-        label = "needs `From<AttemptTimedOut>`",
-        note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
-    )]
-    pub trait TimeoutError: From<crate::AttemptTimedOut> {}
-    impl<E: From<crate::AttemptTimedOut>> TimeoutError for E {}
-
-    impl<T, E> Marker<Result<T, E>> {
-        /// Types an error predicate (`when`, `unless`).
-        #[inline(always)]
-        pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> F {
-            f
-        }
-
-        /// Types a `retry_after` hint.
-        #[inline(always)]
-        pub fn hint<F: Fn(&E) -> Option<Duration>>(&self, f: F) -> F {
-            f
-        }
-
-        /// Types an `on_retry` / `on_give_up` hook.
-        #[inline(always)]
-        pub fn event_hook<F: Fn(&crate::RetryEvent<'_, E>)>(&self, f: F) -> F {
-            f
-        }
-    }
-}

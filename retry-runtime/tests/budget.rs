@@ -95,9 +95,10 @@ fn a_budget_caps_attempts_per_call_through_a_site() {
     let config = RetryBudget::new().ratio(0.2).min_per_sec(5);
     configure_budget("proof-site", config);
     let (attempts, calls, seconds) = storm(|n| {
-        let _ = Retry::new(&FIVE)
-            .budget_site(&BUDGET)
-            .run_owned(|| failing(n));
+        let _ = retry_runtime::__private::run_sync(
+            retry_runtime::__private::with_budget_site(Retry::new(&FIVE), &BUDGET),
+            || failing(n),
+        );
     });
     let factor = attempts as f64 / calls as f64;
     let limit = bound(config, calls, seconds);
@@ -142,7 +143,10 @@ fn a_budget_caps_attempts_per_call_async_tasks() {
                             if op().await.is_ok() {
                                 break;
                             }
-                            let retry = Retry::new(&FIVE).budget_site(&BUDGET);
+                            let retry = retry_runtime::__private::with_budget_site(
+                                Retry::new(&FIVE),
+                                &BUDGET,
+                            );
                             match async_decide(&retry, &mut state, &"503") {
                                 Some(delay) => pause(delay).await,
                                 None => break,
@@ -223,8 +227,7 @@ fn a_refused_retry_gives_up_at_once_counts_and_calls_on_give_up() {
     configure_budget("refuse-all", RetryBudget::new().ratio(0.0).min_per_sec(0));
     let given_up = Cell::new(Vec::new());
     let mut attempts = 0;
-    let r: Result<(), u32> = Retry::new(&FIVE)
-        .site(&SITE, None)
+    let r: Result<(), u32> = retry_runtime::__private::retry_at_site(&FIVE, &SITE, None)
         .budget("refuse-all")
         .on_give_up(|ev: &RetryEvent<'_, u32>| {
             let mut v = given_up.take();
@@ -266,8 +269,7 @@ fn the_reserve_admits_min_per_sec_times_ttl_then_refuses() {
     let mut admitted_calls = 0;
     for _ in 0..10 {
         let mut n = 0;
-        let r: Result<u32, ()> = Retry::new(&FIVE)
-            .site(&SITE, None)
+        let r: Result<u32, ()> = retry_runtime::__private::retry_at_site(&FIVE, &SITE, None)
             .budget("reserve-only")
             .run(|| {
                 n += 1;
@@ -304,7 +306,10 @@ fn success_deposits_once_per_call_and_withdraws_nothing() {
     static BUDGET: BudgetSite = BudgetSite::new("deposit-only");
     configure_budget("deposit-only", RetryBudget::new().ratio(0.5).min_per_sec(0));
     for _ in 0..10 {
-        let r: Result<u8, ()> = Retry::new(&FIVE).budget_site(&BUDGET).run_owned(|| Ok(1));
+        let r: Result<u8, ()> = retry_runtime::__private::run_sync(
+            retry_runtime::__private::with_budget_site(Retry::new(&FIVE), &BUDGET),
+            || Ok(1),
+        );
         assert_eq!(r, Ok(1));
         let r: Result<u8, ()> = Retry::new(&FIVE).budget("deposit-only").run(|| Ok(1));
         assert_eq!(r, Ok(1));

@@ -44,17 +44,23 @@ fn sync_paths_with_a_budget_and_a_site_allocate_nothing() {
     configure_budget("no-alloc-sync", RetryBudget::new());
     let by_name = Retry::new(&ZERO).budget("no-alloc-sync");
     // Warm up: resolve the site's budget and register the site (each once per process).
-    let _ = Retry::new(&ZERO)
-        .site(&SITE, None)
-        .budget_site(&BUDGET)
-        .run_owned(fail_once());
+    let _ = retry_runtime::__private::run_sync(
+        retry_runtime::__private::with_budget_site(
+            retry_runtime::__private::retry_at_site(&ZERO, &SITE, None),
+            &BUDGET,
+        ),
+        fail_once(),
+    );
 
     let (r, n) = count(|| {
-        Retry::new(&ZERO)
-            .site(&SITE, None)
-            .budget_site(&BUDGET)
-            .show_error(ShowDisplay)
-            .run_owned(|| Ok::<u32, String>(1))
+        retry_runtime::__private::run_sync(
+            retry_runtime::__private::with_budget_site(
+                retry_runtime::__private::retry_at_site(&ZERO, &SITE, None),
+                &BUDGET,
+            )
+            .show_error(ShowDisplay),
+            || Ok::<u32, String>(1),
+        )
     });
     assert_eq!((r, n), (Ok(1), 0), "success with a budget site allocated");
 
@@ -62,11 +68,14 @@ fn sync_paths_with_a_budget_and_a_site_allocate_nothing() {
     assert_eq!((r, n), (Ok(2), 0), "success with Retry::budget allocated");
 
     let (r, n) = count(|| {
-        Retry::new(&ZERO)
-            .site(&SITE, None)
-            .budget_site(&BUDGET)
-            .show_error(ShowDisplay)
-            .run_owned(fail_once())
+        retry_runtime::__private::run_sync(
+            retry_runtime::__private::with_budget_site(
+                retry_runtime::__private::retry_at_site(&ZERO, &SITE, None),
+                &BUDGET,
+            )
+            .show_error(ShowDisplay),
+            fail_once(),
+        )
     });
     assert_eq!(
         (r, n),
@@ -94,10 +103,11 @@ fn async_expansion_path_with_a_budget_and_a_site_allocates_nothing() {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
-            let retry = Retry::new(&ZERO)
-                .site(&SITE, None)
-                .budget_site(&BUDGET)
-                .show_error(ShowDisplay);
+            let retry = retry_runtime::__private::with_budget_site(
+                retry_runtime::__private::retry_at_site(&ZERO, &SITE, None),
+                &BUDGET,
+            )
+            .show_error(ShowDisplay);
             match async_decide(&retry, &mut state, &error) {
                 Some(delay) => pause(delay).await,
                 None => return Err(error),

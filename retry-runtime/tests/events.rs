@@ -47,10 +47,10 @@ const NOW: RetryPolicy = RetryPolicy::fixed()
 /// What the attribute expands to, for a function returning `Result<(), E>` whose site is
 /// `site`: the shower picked at the expansion site, where `E` is concrete.
 fn expanded<E>(site: &'static Site, shower: impl ShowError<E>, mut op: impl FnMut() -> E) {
-    let _ = Retry::new(&NOW)
-        .site(site, None)
-        .show_error(shower)
-        .run_owned(|| Err::<(), E>(op()));
+    let _ = retry_runtime::__private::run_sync(
+        retry_runtime::__private::retry_at_site(&NOW, site, None).show_error(shower),
+        || Err::<(), E>(op()),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -64,7 +64,7 @@ fn retries_warn_and_give_ups_error_with_target_and_fields() {
         let marker = Marker::<Result<(), Both>>::new();
         let shower = {
             use retry_runtime::__private::autoref::*;
-            (&&&marker).error_shower()
+            (&&&marker).pick_show_error()
         };
         expanded(&SITE, shower, || Both);
     });
@@ -91,7 +91,7 @@ fn debug_only_errors_are_shown_with_debug() {
         let marker = Marker::<Result<(), DebugOnly>>::new();
         let shower = {
             use retry_runtime::__private::autoref::*;
-            (&&&marker).error_shower()
+            (&&&marker).pick_show_error()
         };
         let _: &ShowDebug = &shower;
         expanded(&SITE, shower, || DebugOnly { code: 503 });
@@ -109,7 +109,7 @@ fn errors_with_neither_trait_have_no_error_field() {
         let marker = Marker::<Result<(), Neither>>::new();
         let shower = {
             use retry_runtime::__private::autoref::*;
-            (&&&marker).error_shower()
+            (&&&marker).pick_show_error()
         };
         let _: &Unset = &shower;
         expanded(&SITE, shower, || Neither);
@@ -127,7 +127,7 @@ fn generic_unbounded<E>(site: &'static Site, make: impl FnMut() -> E) {
     let marker = Marker::<Result<(), E>>::new();
     let shower = {
         use retry_runtime::__private::autoref::*;
-        (&&&marker).error_shower()
+        (&&&marker).pick_show_error()
     };
     let _: &Unset = &shower;
     expanded(site, shower, make);
@@ -138,7 +138,7 @@ fn generic_display<E: fmt::Display>(site: &'static Site, make: impl FnMut() -> E
     let marker = Marker::<Result<(), E>>::new();
     let shower = {
         use retry_runtime::__private::autoref::*;
-        (&&&marker).error_shower()
+        (&&&marker).pick_show_error()
     };
     let _: &ShowDisplay = &shower;
     expanded(site, shower, make);

@@ -37,7 +37,9 @@ fn script(failures: u32) -> impl FnMut() -> Result<u32, &'static str> {
 #[test]
 fn counters_are_exact_under_scripted_failures() {
     static SITE: Site = Site::new("stats_scripted");
-    let run = |failures: u32| Retry::new(&NOW).site(&SITE, None).run(script(failures));
+    let run = |failures: u32| {
+        retry_runtime::__private::retry_at_site(&NOW, &SITE, None).run(script(failures))
+    };
 
     // Successes at once: nothing counted, nothing listed.
     for _ in 0..100 {
@@ -57,8 +59,7 @@ fn counters_are_exact_under_scripted_failures() {
     assert_eq!(listed("stats_scripted"), Some(expected));
 
     // A permanent error gives up without a retry.
-    let r: Result<u32, &str> = Retry::new(&NOW)
-        .site(&SITE, None)
+    let r: Result<u32, &str> = retry_runtime::__private::retry_at_site(&NOW, &SITE, None)
         .when(|e: &&str| *e != "404")
         .run(|| Err("404"));
     assert_eq!(r, Err("404"));
@@ -67,13 +68,19 @@ fn counters_are_exact_under_scripted_failures() {
 }
 
 #[test]
-fn run_owned_and_max_elapsed_paths_count_the_same() {
-    static SITE: Site = Site::new("stats_run_owned");
-    let r = Retry::new(&NOW).site(&SITE, None).run_owned(script(2));
+fn run_sync_and_max_elapsed_paths_count_the_same() {
+    static SITE: Site = Site::new("stats_run_sync");
+    let r = retry_runtime::__private::run_sync(
+        retry_runtime::__private::retry_at_site(&NOW, &SITE, None),
+        script(2),
+    );
     assert_eq!(r, Ok(3));
-    // With max_elapsed, run_owned goes through the clocked path.
+    // With max_elapsed, run_sync goes through the clocked path.
     const LIMITED: RetryPolicy = NOW.max_elapsed(Duration::from_secs(60));
-    let r = Retry::new(&LIMITED).site(&SITE, None).run_owned(script(10));
+    let r = retry_runtime::__private::run_sync(
+        retry_runtime::__private::retry_at_site(&LIMITED, &SITE, None),
+        script(10),
+    );
     assert_eq!(r, Err("503"));
     // max_elapsed reached: a give-up, not a retry.
     const TIGHT: RetryPolicy = RetryPolicy::fixed()
@@ -81,9 +88,12 @@ fn run_owned_and_max_elapsed_paths_count_the_same() {
         .initial_delay(Duration::from_secs(5))
         .jitter(Jitter::None)
         .max_elapsed(Duration::from_secs(1));
-    let r = Retry::new(&TIGHT).site(&SITE, None).run_owned(script(10));
+    let r = retry_runtime::__private::run_sync(
+        retry_runtime::__private::retry_at_site(&TIGHT, &SITE, None),
+        script(10),
+    );
     assert_eq!(r, Err("503"));
-    let s = listed("stats_run_owned").unwrap();
+    let s = listed("stats_run_sync").unwrap();
     assert_eq!((s.retries, s.give_ups), (2 + 3, 2));
 }
 
@@ -91,9 +101,9 @@ fn run_owned_and_max_elapsed_paths_count_the_same() {
 fn methods_are_listed_as_type_and_name() {
     struct Client;
     static SITE: Site = Site::new("stats_chat");
-    let r = Retry::new(&NOW)
-        .site(&SITE, Some(core::any::type_name::<Client>))
-        .run(script(1));
+    let r =
+        retry_runtime::__private::retry_at_site(&NOW, &SITE, Some(core::any::type_name::<Client>))
+            .run(script(1));
     assert_eq!(r, Ok(2));
     let s = listed("Client::stats_chat").expect("listed by Type::name");
     assert_eq!(s.retries, 1);
@@ -149,11 +159,13 @@ fn counters_are_exact_across_threads() {
         for _ in 0..8 {
             s.spawn(|| {
                 for _ in 0..1_000 {
-                    let r = Retry::new(&NOW).site(&SITE, None).run(script(1));
+                    let r =
+                        retry_runtime::__private::retry_at_site(&NOW, &SITE, None).run(script(1));
                     assert_eq!(r, Ok(2));
                 }
                 for _ in 0..100 {
-                    let r = Retry::new(&NOW).site(&SITE, None).run(script(10));
+                    let r =
+                        retry_runtime::__private::retry_at_site(&NOW, &SITE, None).run(script(10));
                     assert_eq!(r, Err("503"));
                 }
             });
@@ -168,8 +180,7 @@ fn counters_are_exact_across_threads() {
 async fn async_loops_count_the_same() {
     static SITE: Site = Site::new("stats_async");
     let calls = AtomicU32::new(0);
-    let r: Result<u32, &str> = Retry::new(&NOW)
-        .site(&SITE, None)
+    let r: Result<u32, &str> = retry_runtime::__private::retry_at_site(&NOW, &SITE, None)
         .run_async(|| {
             let n = calls.fetch_add(1, Ordering::Relaxed) + 1;
             async move {
@@ -192,7 +203,7 @@ async fn async_loops_count_the_same() {
             Ok(v) => break Ok(v),
             Err(e) => e,
         };
-        let retry = Retry::new(&NOW).site(&SITE, None);
+        let retry = retry_runtime::__private::retry_at_site(&NOW, &SITE, None);
         match async_decide(&retry, &mut state, &error) {
             Some(delay) => pause(delay).await,
             None => break Err(error),

@@ -1,15 +1,17 @@
-//! The async driver: the same decision core as the sync one, sleeping through tokio.
+//! The async driver: the same decision core as the sync one, sleeping through tokio, and the
+//! one async retry loop ([`retry_async_loop!`](crate::__private::retry_async_loop)) that
+//! [`retry_async`], [`Retry::run_async`] and the attribute's expansion all run.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::budget::BudgetOption;
+use super::decide::{CallState, Clock};
+use super::Retry;
 use crate::error::AttemptTimedOut;
-use crate::events::ShowError;
-use crate::retry::{CallState, Clock, ErrorPredicate, EventHook, Retry, RetryAfter};
-use crate::RetryPolicy;
+use crate::options::RetryOptions;
+use crate::policy::RetryPolicy;
 
 /// tokio's clock: follows a paused test clock.
 pub(crate) struct TokioClock;
@@ -26,61 +28,44 @@ impl Clock for TokioClock {
     }
 }
 
-/// The async retry loop, written once for the three drivers below. It stays a macro, not a
-/// shared `async fn`, so each driver is one state machine (a nested future costs a few ns on
-/// the success path). `$attempt` runs one attempt; `$decide` is `Retry::decide`.
-macro_rules! async_retry_loop {
-    ($state:ident, $attempt:expr, $decide:expr) => {
+/// The one async retry loop. `$attempt` is an expression awaiting one attempt; after a
+/// failure, `$decide` sees the error as `$error` and gives the sleep before the next attempt,
+/// or `None` to give up. The loop is an expression: it `break`s with the result.
+///
+/// A macro, not a shared `async fn`, for two reasons: the attribute's expansion must write a
+/// fresh `async { <body> }` per attempt inside the user's function (a closure returning a
+/// future could not reborrow `&mut self`), and each caller stays one state machine (a nested
+/// future costs a few ns on the success path). The error is dropped before the sleep, so it
+/// is never held across an `.await` (the future's `Send` never depends on `E`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_async_loop {
+    ($attempt:expr, |$error:ident| $decide:expr $(,)?) => {
         loop {
-            let error = match $attempt {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
+            // The error lives in this block only: it is dropped before the sleep.
+            let delay = {
+                let $error = match $attempt {
+                    $crate::__private::Result::Ok(value) => {
+                        break $crate::__private::Result::Ok(value)
+                    }
+                    $crate::__private::Result::Err(error) => error,
+                };
+                match $decide {
+                    $crate::__private::Option::Some(delay) => delay,
+                    $crate::__private::Option::None => {
+                        break $crate::__private::Result::Err($error)
+                    }
+                }
             };
-            let delay = match $decide(&mut $state, &error) {
-                Some(delay) => delay,
-                None => return Err(error),
-            };
-            drop(error);
-            pause(delay).await;
+            $crate::__private::pause(delay).await;
         }
     };
-}
-
-/// The per-call state of an async call driven by the attribute's expansion. Reads tokio's
-/// clock only when `needs_clock` (a hook or `max_elapsed` needs the start time).
-#[doc(hidden)]
-#[inline(always)]
-pub fn async_state(needs_clock: bool) -> CallState<tokio::time::Instant> {
-    CallState::new::<TokioClock>(needs_clock)
-}
-
-/// After an async attempt failed: the sleep before the next attempt, or `None` to give up
-/// (after `on_give_up`). The attribute builds `retry` here, after the failure, so nothing of
-/// it lives in the function's future while an attempt runs.
-#[doc(hidden)]
-#[inline(always)]
-pub fn async_decide<E, W, U, H, R, G, B, S>(
-    retry: &Retry<'_, W, U, H, R, G, B, S>,
-    state: &mut CallState<tokio::time::Instant>,
-    error: &E,
-) -> Option<Duration>
-where
-    W: ErrorPredicate<E>,
-    U: ErrorPredicate<E>,
-    H: RetryAfter<E>,
-    R: EventHook<E>,
-    G: EventHook<E>,
-    B: BudgetOption,
-    S: ShowError<E>,
-{
-    retry.decide::<E, TokioClock>(state, error)
 }
 
 impl CallState<tokio::time::Instant> {
     /// Runs one attempt under `policy`'s per-attempt timeout, if it has one; a timed-out
     /// attempt fails with `E::from(AttemptTimedOut)`. (A method, so the expansion can place a
     /// missing `From<AttemptTimedOut>` at the `timeout` key.)
-    #[doc(hidden)]
     #[inline]
     pub async fn with_timeout<T, E, F>(&self, policy: &RetryPolicy, attempt: F) -> Result<T, E>
     where
@@ -102,7 +87,6 @@ impl CallState<tokio::time::Instant> {
 
 /// Sleeps `delay` on tokio's timer; a zero delay touches no timer and does not yield.
 /// The timer is boxed only when there is one, so a retrying future stays small.
-#[doc(hidden)]
 #[inline]
 pub fn pause(delay: Duration) -> Pause {
     Pause(if delay.is_zero() {
@@ -113,7 +97,6 @@ pub fn pause(delay: Duration) -> Pause {
 }
 
 /// The future of [`pause`]: ready at once for a zero delay.
-#[doc(hidden)]
 #[derive(Debug)]
 pub struct Pause(Option<Pin<Box<tokio::time::Sleep>>>);
 
@@ -129,7 +112,7 @@ impl Future for Pause {
     }
 }
 
-impl<'p, W, U, H, R, G, B, S> Retry<'p, W, U, H, R, G, B, S> {
+impl<O> Retry<'_, O> {
     /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
     /// `tokio::time::sleep` between attempts. Applies no per-attempt timeout (see
     /// [`run_async_with_timeout`](Self::run_async_with_timeout)). Dropping the returned future
@@ -152,19 +135,13 @@ impl<'p, W, U, H, R, G, B, S> Retry<'p, W, U, H, R, G, B, S> {
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
-        W: ErrorPredicate<E>,
-        U: ErrorPredicate<E>,
-        H: RetryAfter<E>,
-        R: EventHook<E>,
-        G: EventHook<E>,
-        B: BudgetOption,
-        S: ShowError<E>,
+        O: RetryOptions<E>,
     {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
         let mut state = self.start::<E, TokioClock>();
-        async_retry_loop!(state, op().await, |state: &mut _, error: &E| self
-            .decide::<E, TokioClock>(state, error))
+        crate::__retry_async_loop!(op().await, |error| self
+            .decide::<E, TokioClock>(&mut state, &error))
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -199,20 +176,12 @@ impl<'p, W, U, H, R, G, B, S> Retry<'p, W, U, H, R, G, B, S> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         E: From<AttemptTimedOut>,
-        W: ErrorPredicate<E>,
-        U: ErrorPredicate<E>,
-        H: RetryAfter<E>,
-        R: EventHook<E>,
-        G: EventHook<E>,
-        B: BudgetOption,
-        S: ShowError<E>,
+        O: RetryOptions<E>,
     {
         let mut state = self.start::<E, TokioClock>();
-        async_retry_loop!(
-            state,
-            state.with_timeout(self.policy(), op()).await,
-            |state: &mut _, error: &E| self.decide::<E, TokioClock>(state, error)
-        )
+        crate::__retry_async_loop!(state.with_timeout(self.policy(), op()).await, |error| {
+            self.decide::<E, TokioClock>(&mut state, &error)
+        })
     }
 }
 
@@ -241,11 +210,11 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    // The loop itself, not a call to `run_async`: one state machine, holding only the policy,
-    // `op`, the small call state and the attempt while an attempt runs.
+    // Not a call to `run_async`: the loop itself, so the future holds only the policy, `op`,
+    // the small call state and the attempt while an attempt runs.
     let mut op = op;
-    let mut state = async_state(policy.get_max_elapsed().is_some());
-    async_retry_loop!(state, op().await, |state: &mut _, error: &E| {
-        async_decide(&Retry::new(policy), state, error)
-    })
+    let retry = Retry::new(policy);
+    let mut state = retry.start::<E, TokioClock>();
+    crate::__retry_async_loop!(op().await, |error| retry
+        .decide::<E, TokioClock>(&mut state, &error))
 }

@@ -1,0 +1,305 @@
+//! Everything the attributes' expansions name, and nothing else: `retry_runtime::__private`.
+//! Not a public API; it changes with any release of the macros, which are pinned to this
+//! crate's exact version. The expansions reach public types only through their public API,
+//! and everything else through the functions and helper traits here: the return-type marker
+//! that types the user's closures, the checks whose messages name the fix (`IsResult`,
+//! `TimeoutError`, `BreakerError`, `SameResult`, `FallbackArg`), the retry's construction at a
+//! site, the one async retry loop, the breaker's verdict and the fallback's switch.
+
+use core::cell::Cell;
+
+#[cfg(feature = "tokio")]
+pub use crate::__retry_async_loop as retry_async_loop;
+pub use crate::breaker::BreakerSite;
+pub use crate::budget::BudgetSite;
+pub use crate::env::EnvSite;
+pub use crate::events::autoref;
+pub use crate::retry::CallState;
+#[cfg(feature = "tokio")]
+pub use crate::retry::{pause, Pause};
+pub use crate::site::Site;
+pub use core::option::Option;
+pub use core::result::Result;
+pub use core::time::Duration;
+
+use crate::breaker::{CircuitOpen, Permit};
+use crate::options::{
+    Budget, ErrorPredicate, FallbackEvent, FallbackHook, RetryOptions, ShowError, With,
+};
+use crate::policy::RetryPolicy;
+use crate::retry::Retry;
+use crate::site::SelfType;
+
+/// The events the attributes emit themselves (with the `tracing` feature).
+pub mod events {
+    pub use crate::events::fallback;
+}
+
+/// Ties closures given to the attributes to the annotated function's return type, so their
+/// arguments need no annotation (`when = |e| e.is_transient()`). The expansion unifies `R`
+/// with the return type through an unreachable `return marker.value()`.
+pub struct Marker<R>(core::marker::PhantomData<fn() -> R>);
+
+impl<R> Marker<R> {
+    /// A new marker; its `R` is inferred from the fake return edge.
+    #[inline(always)]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Marker(core::marker::PhantomData)
+    }
+
+    /// Never called: only its type matters (`if false { return marker.value(); }`).
+    #[allow(clippy::missing_panics_doc)]
+    pub fn value(&self) -> R {
+        unreachable!("the retry attribute's type marker is never evaluated")
+    }
+}
+
+/// Fails to compile, with a message written for this library, unless the annotated
+/// function returns a `Result` (or an alias of one). The expansion places the call at the
+/// function's return type.
+#[inline(always)]
+pub fn check_result<R: IsResult>(_: &Marker<R>) {}
+
+/// Implemented by `Result<T, E>` only: the attributes need a function returning a result.
+#[diagnostic::on_unimplemented(
+    message = "the retry attributes need a function that returns `Result<T, E>`, and `{Self}` is not a `Result`",
+    label = "not a `Result`",
+    note = "an alias of `Result` (`io::Result<T>`, `anyhow::Result<T>`) works too"
+)]
+pub trait IsResult {}
+impl<T, E> IsResult for Result<T, E> {}
+
+/// Implemented by every error type that can hold an [`AttemptTimedOut`](crate::AttemptTimedOut).
+#[diagnostic::on_unimplemented(
+    message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
+    label = "needs `From<AttemptTimedOut>`",
+    note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
+)]
+pub trait TimeoutError: From<crate::AttemptTimedOut> {}
+impl<E: From<crate::AttemptTimedOut>> TimeoutError for E {}
+
+impl<T, E> Marker<Result<T, E>> {
+    /// Types an error predicate (`when`, `unless`).
+    #[inline(always)]
+    pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> F {
+        f
+    }
+
+    /// Types a `retry_after` hint.
+    #[inline(always)]
+    pub fn hint<F: Fn(&E) -> Option<Duration>>(&self, f: F) -> F {
+        f
+    }
+
+    /// Types an `on_retry` / `on_give_up` hook.
+    #[inline(always)]
+    pub fn event_hook<F: Fn(&crate::options::RetryEvent<'_, E>)>(&self, f: F) -> F {
+        f
+    }
+}
+
+impl<R> Marker<R> {
+    /// Runs a sync body once, its closure typed by the function's return type.
+    #[inline(always)]
+    pub fn call<F: FnOnce() -> R>(&self, f: F) -> R {
+        f()
+    }
+
+    /// Types an awaited body by the function's return type.
+    #[inline(always)]
+    pub fn tie(&self, result: R) -> R {
+        result
+    }
+
+    /// Types a sync attempt by the function's return type before its body is checked, so the
+    /// body's `Ok(&self.name)` coerces to `Result<&str, E>` as it would without the attribute.
+    #[inline(always)]
+    pub fn attempt<F: FnMut() -> R>(&self, f: F) -> F {
+        f
+    }
+
+    /// A fallback target's result, which must have the function's return type.
+    #[inline(always)]
+    pub fn fallback_result<X: SameResult<R>>(&self, result: X) -> R {
+        result.same()
+    }
+}
+
+impl<T, E> Marker<Result<T, E>> {
+    /// The error of a call an open circuit rejected.
+    #[cold]
+    pub fn circuit_open(&self, open: CircuitOpen) -> Result<T, E>
+    where
+        E: BreakerError,
+    {
+        Err(E::from(open))
+    }
+
+    /// Types an `on_fallback` hook.
+    #[inline(always)]
+    pub fn fallback_hook<F: Fn(&FallbackEvent<'_, E>)>(&self, f: F) -> F {
+        f
+    }
+}
+
+#[diagnostic::on_unimplemented(
+    message = "a fallback target must return `{R}`, as the annotated function does, and this one returns `{Self}`",
+    label = "returns `{Self}`, expected `{R}`",
+    note = "each target is called with the annotated function's arguments and must return its type"
+)]
+/// A fallback target's result type, which must be the function's.
+pub trait SameResult<R> {
+    /// The result itself.
+    fn same(self) -> R;
+}
+impl<R> SameResult<R> for R {
+    #[inline(always)]
+    fn same(self) -> R {
+        self
+    }
+}
+
+#[diagnostic::on_unimplemented(
+    message = "`#[fallback]` hands this argument to more than one target, so `{Self}` must implement `Clone`",
+    label = "cloned for every target but the last",
+    note = "pass it by reference, or implement `Clone` for it"
+)]
+/// An owned argument handed to several fallback targets.
+pub trait FallbackArg: Clone {}
+impl<T: Clone> FallbackArg for T {}
+
+/// An owned argument for a fallback target that is not the last to run.
+#[inline]
+pub fn clone_arg<T: FallbackArg>(arg: &T) -> T {
+    arg.clone()
+}
+
+#[diagnostic::on_unimplemented(
+    message = "`#[circuit_breaker]` needs `{Self}: From<retry_runtime::CircuitOpen>`: a call rejected by an open circuit must become an error of this type",
+    label = "needs `From<CircuitOpen>`",
+    note = "add a variant, e.g. with thiserror: `#[error(transparent)] CircuitOpen(#[from] retry_runtime::CircuitOpen)`"
+)]
+/// An error type a rejected call can be turned into.
+pub trait BreakerError: From<CircuitOpen> {}
+impl<E: From<CircuitOpen>> BreakerError for E {}
+
+/// The breaker's verdict on a call: success, failure, or (`when` false) neither.
+#[inline(always)]
+pub fn settle<T, E, W: ErrorPredicate<E>>(permit: Permit<'_>, result: &Result<T, E>, when: &W) {
+    match result {
+        Ok(_) => permit.success(),
+        Err(e) => {
+            if when.test(e) != Some(false) {
+                permit.failure()
+            }
+        }
+    }
+}
+
+/// Whether `error` switches a fallback to its next target.
+#[inline]
+pub fn switches<E, W: ErrorPredicate<E>>(when: &W, error: &E) -> bool {
+    when.test(error) != Some(false)
+}
+
+/// A switch from `from` to `to` after `error`: the hook, the statistics, the event.
+#[cold]
+pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
+    hook: &H,
+    error: &E,
+    from: &'static str,
+    to: &'static str,
+    site: &'static Site,
+    self_type: Option<fn() -> &'static str>,
+    show: &S,
+) {
+    hook.call(&FallbackEvent { error, from, to });
+    site.fallback(self_type);
+    crate::events::fallback(site.name(self_type), from, to, error, show);
+}
+
+/// A retry's `unless` with a breaker below it: a call the open circuit rejected is a
+/// permanent error, whatever the user's predicate says.
+pub struct StopIf<S, P>(pub S, pub P);
+
+/// The flag a breaker raises for the retry above it.
+pub trait Raised {
+    /// Whether a breaker below rejected the call.
+    fn raised(&self) -> bool;
+}
+impl Raised for bool {
+    #[inline(always)]
+    fn raised(&self) -> bool {
+        *self
+    }
+}
+impl Raised for &Cell<bool> {
+    #[inline(always)]
+    fn raised(&self) -> bool {
+        self.get()
+    }
+}
+
+impl<E, S: Raised, P: ErrorPredicate<E>> ErrorPredicate<E> for StopIf<S, P> {
+    #[inline(always)]
+    fn test(&self, error: &E) -> Option<bool> {
+        if self.0.raised() {
+            Some(true)
+        } else {
+            self.1.test(error)
+        }
+    }
+}
+
+/// The retry of an annotated function: `policy`, counted at `site` (its name is `Type::name`
+/// when `self_type`, the expansion's `core::any::type_name::<Self>`, is given).
+#[inline(always)]
+pub const fn retry_at_site<'p>(
+    policy: &'p RetryPolicy,
+    site: &'static Site,
+    self_type: Option<SelfType>,
+) -> Retry<'p> {
+    Retry::at_site(policy, site, self_type)
+}
+
+/// `retry` drawing from the site's budget (`budget = "name"`), resolved on its first call.
+#[inline(always)]
+pub fn with_budget_site<'p, O>(
+    retry: Retry<'p, O>,
+    budget: &'static BudgetSite,
+) -> Retry<'p, With<O, Budget<&'static BudgetSite>>> {
+    retry.with(Budget(budget))
+}
+
+/// Runs a sync attempt closure under `retry`, built per call (by value, its options are
+/// constants only the failure path materialises).
+#[inline(always)]
+pub fn run_sync<T, E, O, F>(retry: Retry<'_, O>, op: F) -> Result<T, E>
+where
+    F: FnMut() -> Result<T, E>,
+    O: RetryOptions<E>,
+{
+    retry.run_by_value(op)
+}
+
+/// The state of an async call before its first attempt: reads tokio's clock only when
+/// `needs_clock` (a hook or `max_elapsed` needs the start time).
+#[cfg(feature = "tokio")]
+#[inline(always)]
+pub fn async_state(needs_clock: bool) -> CallState<tokio::time::Instant> {
+    CallState::new::<crate::retry::TokioClock>(needs_clock)
+}
+
+/// After an async attempt failed: the sleep before the next attempt, or `None` to give up
+/// (after `on_give_up`). The expansion builds `retry` here, after the failure, so nothing of
+/// it lives in the function's future while an attempt runs.
+#[cfg(feature = "tokio")]
+#[inline(always)]
+pub fn async_decide<E, O: RetryOptions<E>>(
+    retry: &Retry<'_, O>,
+    state: &mut CallState<tokio::time::Instant>,
+    error: &E,
+) -> Option<core::time::Duration> {
+    retry.decide::<E, crate::retry::TokioClock>(state, error)
+}
