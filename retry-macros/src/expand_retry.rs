@@ -249,8 +249,9 @@ pub(crate) fn layer(
             }}
         }
         Flavor::Async | Flavor::AsyncTrait => {
-            // Only the policy pointer and the small call state live in the future while an
-            // attempt runs; the `Retry` with its options is built after a failure.
+            // Only the small call state lives in the future while an attempt runs (nothing but
+            // its tag before the first failure); the `Retry` with its options is built after a
+            // failure.
             let policy = format_ident!("__retry_policy", span = Span::mixed_site());
             let state = format_ident!("__retry_state", span = Span::mixed_site());
             let error = format_ident!("__retry_error", span = Span::mixed_site());
@@ -269,7 +270,7 @@ pub(crate) fn layer(
                         }
                         Inner::Expr(e) => quote!(async { #e }),
                     };
-                    quote!(#state_here.#method(#policy, #future).await)
+                    quote!(#state_here.#method(#policy(), #future).await)
                 }
                 None => match inner {
                     Inner::Body(body) => {
@@ -282,14 +283,16 @@ pub(crate) fn layer(
             let flag = open.map(|flag| quote!(let mut #flag = false;));
             // A call deposits into its budget once, before its first attempt.
             let deposit = budget.as_ref().map(|(b, _)| quote!(#b.deposit();));
-            let build_retry = new_retry(&quote!(#policy));
+            let build_retry = new_retry(&quote!(#policy()));
+            // The policy as a closure that captures nothing: the future stores no pointer to
+            // it, and a constant policy folds into every use.
             quote! {{
                 #policy_items
                 #budget_item
                 #deposit
-                let #policy: &#krate::RetryPolicy = #policy_ref;
-                let mut #state = #private::async_state(
-                    #hooks_need_clock || #policy.get_max_elapsed().is_some(),
+                let #policy = || -> &'static #krate::RetryPolicy { #policy_ref };
+                let mut #state = #private::AsyncState::start(
+                    #hooks_need_clock || #policy().get_max_elapsed().is_some(),
                 );
                 #flag
                 #private::retry_async_loop!(#attempt, |#error| {

@@ -14,9 +14,8 @@ pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
 pub use crate::events::autoref;
-pub use crate::retry::CallState;
 #[cfg(feature = "tokio")]
-pub use crate::retry::{pause, Pause};
+pub use crate::retry::{pause, AsyncState, Pause};
 pub use crate::site::Site;
 pub use core::option::Option;
 pub use core::result::Result;
@@ -283,14 +282,6 @@ where
     retry.run_by_value(op)
 }
 
-/// The state of an async call before its first attempt: reads tokio's clock only when
-/// `needs_clock` (a hook or `max_elapsed` needs the start time).
-#[cfg(feature = "tokio")]
-#[inline(always)]
-pub fn async_state(needs_clock: bool) -> CallState<tokio::time::Instant> {
-    CallState::new::<crate::retry::TokioClock>(needs_clock)
-}
-
 /// After an async attempt failed: the sleep before the next attempt, or `None` to give up
 /// (after `on_give_up`). The expansion builds `retry` here, after the failure, so nothing of
 /// it lives in the function's future while an attempt runs.
@@ -298,8 +289,8 @@ pub fn async_state(needs_clock: bool) -> CallState<tokio::time::Instant> {
 #[inline(always)]
 pub fn async_decide<E, O: RetryOptions<E>>(
     retry: &Retry<'_, O>,
-    state: &mut CallState<tokio::time::Instant>,
+    state: &mut AsyncState,
     error: &E,
 ) -> Option<core::time::Duration> {
-    retry.decide::<E, crate::retry::TokioClock>(state, error)
+    state.decide(retry, error)
 }

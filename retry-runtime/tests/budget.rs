@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use retry_runtime::__private::{async_decide, async_state, pause, BudgetSite, Site};
+use retry_runtime::__private::{async_decide, pause, AsyncState, BudgetSite, Site};
 use retry_runtime::{
     budget, configure_budget, retry, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy,
 };
@@ -138,7 +138,7 @@ fn a_budget_caps_attempts_per_call_async_tasks() {
                     } else {
                         // The attribute's expansion: deposit once, decide after each failure.
                         BUDGET.deposit();
-                        let mut state = async_state(false);
+                        let mut state = AsyncState::start(false);
                         loop {
                             if op().await.is_ok() {
                                 break;

@@ -7,7 +7,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use retry_runtime::__private::{async_decide, async_state, pause, BudgetSite, Site};
+use retry_runtime::__private::{async_decide, pause, AsyncState, BudgetSite, Site};
 use retry_runtime::{configure_budget, Jitter, Retry, RetryBudget, RetryPolicy, ShowDisplay};
 
 mod common;
@@ -97,7 +97,7 @@ fn async_expansion_path_with_a_budget_and_a_site_allocates_nothing() {
     // The attribute's async expansion, by hand.
     async fn call(mut op: impl FnMut() -> Result<u32, String>) -> Result<u32, String> {
         BUDGET.deposit();
-        let mut state = async_state(false);
+        let mut state = AsyncState::start(false);
         loop {
             let error = match async { op() }.await {
                 Ok(v) => return Ok(v),

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use retry_runtime::__private::{async_decide, async_state, pause, Site};
+use retry_runtime::__private::{async_decide, pause, AsyncState, Site};
 use retry_runtime::{retry, stats, Jitter, Retry, RetryPolicy, SiteStats};
 
 const NOW: RetryPolicy = RetryPolicy::fixed()
@@ -195,7 +195,7 @@ async fn async_loops_count_the_same() {
     assert_eq!(r, Ok(3));
 
     // The attribute's expansion: the Retry is built after each failure.
-    let mut state = async_state(false);
+    let mut state = AsyncState::start(false);
     let mut attempts = 0;
     let r: Result<u32, &str> = loop {
         attempts += 1;

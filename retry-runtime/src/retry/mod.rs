@@ -13,11 +13,8 @@ use crate::policy::RetryPolicy;
 use crate::site::{FnName, SelfType, Site};
 
 pub use blocking::retry;
-pub use decide::CallState;
 #[cfg(feature = "tokio")]
-pub(crate) use tokio::TokioClock;
-#[cfg(feature = "tokio")]
-pub use tokio::{pause, retry_async, Pause};
+pub use tokio::{pause, retry_async, AsyncState, Pause};
 
 /// A configured retry: a policy plus the options of the attribute (`when`, `unless`,
 /// `retry_after`, `on_retry`, `on_give_up`, `budget`), then [`run`](Self::run) or

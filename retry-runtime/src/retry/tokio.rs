@@ -3,6 +3,7 @@
 //! [`retry_async`], [`Retry::run_async`] and the attribute's expansion all run.
 
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -62,7 +63,40 @@ macro_rules! __retry_async_loop {
     };
 }
 
-impl CallState<tokio::time::Instant> {
+/// The per-call state of an async call: nothing until the first failure (one store on the
+/// success path), unless the clock must be read when the call starts (a hook or `max_elapsed`).
+#[derive(Debug)]
+pub struct AsyncState(Option<CallState<tokio::time::Instant>>);
+
+impl AsyncState {
+    /// The state before the first attempt: reads tokio's clock only when `needs_clock`.
+    #[inline(always)]
+    pub fn start(needs_clock: bool) -> Self {
+        AsyncState(if needs_clock {
+            Some(CallState::new::<TokioClock>(true))
+        } else {
+            None
+        })
+    }
+
+    /// The call state, created on the first failure.
+    #[inline(always)]
+    pub(crate) fn get(&mut self) -> &mut CallState<tokio::time::Instant> {
+        self.0
+            .get_or_insert_with(|| CallState::new::<TokioClock>(false))
+    }
+
+    /// After an attempt failed: the sleep before the next attempt, or `None` to give up
+    /// (after `on_give_up`).
+    #[inline(always)]
+    pub(crate) fn decide<E, O: RetryOptions<E>>(
+        &mut self,
+        retry: &Retry<'_, O>,
+        error: &E,
+    ) -> Option<Duration> {
+        retry.decide::<E, TokioClock>(self.get(), error)
+    }
+
     /// Runs one attempt under `policy`'s per-attempt timeout, if it has one; a timed-out
     /// attempt fails with `E::from(AttemptTimedOut)`. (A method, so the expansion can place a
     /// missing `From<AttemptTimedOut>` at the `timeout` key.)
@@ -76,10 +110,10 @@ impl CallState<tokio::time::Instant> {
             None => attempt.await,
             Some(limit) => match tokio::time::timeout(limit, attempt).await {
                 Ok(result) => result,
-                Err(_) => Err(E::from(AttemptTimedOut::new(
-                    self.attempts_so_far() + 1,
-                    limit,
-                ))),
+                Err(_) => {
+                    let failed = self.0.as_ref().map_or(0, CallState::attempts_so_far);
+                    Err(E::from(AttemptTimedOut::new(failed + 1, limit)))
+                }
             },
         }
     }
@@ -89,16 +123,36 @@ impl CallState<tokio::time::Instant> {
 /// The timer is boxed only when there is one, so a retrying future stays small.
 #[inline]
 pub fn pause(delay: Duration) -> Pause {
-    Pause(if delay.is_zero() {
+    Pause(ManuallyDrop::new(if delay.is_zero() {
         None
     } else {
         Some(Box::pin(tokio::time::sleep(delay)))
-    })
+    }))
 }
 
 /// The future of [`pause`]: ready at once for a zero delay.
+///
+/// Its timer is dropped by its own `Drop`, out of line: so the drop code of a future that
+/// awaits a `Pause` stays a tag test and a call, small enough for the compiler to inline where
+/// the future is dropped after completing, which is every call's success path.
 #[derive(Debug)]
-pub struct Pause(Option<Pin<Box<tokio::time::Sleep>>>);
+pub struct Pause(ManuallyDrop<Option<Pin<Box<tokio::time::Sleep>>>>);
+
+impl Drop for Pause {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.0.is_some() {
+            drop_timer(&mut self.0);
+        }
+    }
+}
+
+/// Drops a pause's timer (a sleep cancelled while pending).
+#[cold]
+#[inline(never)]
+fn drop_timer(timer: &mut Option<Pin<Box<tokio::time::Sleep>>>) {
+    drop(timer.take());
+}
 
 impl Future for Pause {
     type Output = ();
@@ -113,6 +167,18 @@ impl Future for Pause {
 }
 
 impl<O> Retry<'_, O> {
+    /// The start of an async call: the budget's deposit, and the clock read only if needed.
+    #[inline(always)]
+    fn start_async<E>(&self) -> AsyncState
+    where
+        O: RetryOptions<E>,
+    {
+        if O::BUDGET {
+            self.options.deposit();
+        }
+        AsyncState::start(self.needs_clock::<E>())
+    }
+
     /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
     /// `tokio::time::sleep` between attempts. Applies no per-attempt timeout (see
     /// [`run_async_with_timeout`](Self::run_async_with_timeout)). Dropping the returned future
@@ -139,9 +205,8 @@ impl<O> Retry<'_, O> {
     {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
-        let mut state = self.start::<E, TokioClock>();
-        crate::__retry_async_loop!(op().await, |error| self
-            .decide::<E, TokioClock>(&mut state, &error))
+        let mut state = self.start_async::<E>();
+        crate::__retry_async_loop!(op().await, |error| state.decide(self, &error))
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -178,9 +243,9 @@ impl<O> Retry<'_, O> {
         E: From<AttemptTimedOut>,
         O: RetryOptions<E>,
     {
-        let mut state = self.start::<E, TokioClock>();
+        let mut state = self.start_async::<E>();
         crate::__retry_async_loop!(state.with_timeout(self.policy(), op()).await, |error| {
-            self.decide::<E, TokioClock>(&mut state, &error)
+            state.decide(self, &error)
         })
     }
 }
@@ -205,16 +270,14 @@ impl<O> Retry<'_, O> {
 /// assert_eq!(r, Ok(2));
 /// # }
 /// ```
-pub async fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, op: F) -> Result<T, E>
+pub async fn retry_async<T, E, F, Fut>(policy: &RetryPolicy, mut op: F) -> Result<T, E>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
     // Not a call to `run_async`: the loop itself, so the future holds only the policy, `op`,
     // the small call state and the attempt while an attempt runs.
-    let mut op = op;
-    let retry = Retry::new(policy);
-    let mut state = retry.start::<E, TokioClock>();
-    crate::__retry_async_loop!(op().await, |error| retry
-        .decide::<E, TokioClock>(&mut state, &error))
+    let mut state = AsyncState::start(policy.get_max_elapsed().is_some());
+    crate::__retry_async_loop!(op().await, |error| state
+        .decide(&Retry::new(policy), &error))
 }
