@@ -1,4 +1,5 @@
-//! Code generation of `#[retry_on_failure]`: a thin call into the runtime's loop.
+//! Code generation of `#[retry_on_failure]`: the plan read from the arguments, and a thin
+//! call into the runtime's loop.
 //!
 //! A sync function becomes
 //!
@@ -40,16 +41,18 @@
 //! With `budget = "name"` a `static BudgetSite` joins the `Retry` (an async call deposits once
 //! before its loop).
 //!
-//! In a stack (see `stack`), `<body>` is the expression of the layer below; the loop is an
+//! In a stack (see `driver`), `<body>` is the expression of the layer below; the loop is an
 //! expression (`break` with the result), so a layer above sees the result.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
+use super::{duration_tokens, respan, runtime_path, FnContext, Wrapped};
+use crate::parse::values::{Backoff, Jitter, Setting};
+use crate::parse::RetryArgs;
 use crate::shape::Flavor;
-use crate::stack::{Cx, Inner};
 
 /// One `RetryPolicy` setter: `RetryPolicy::method(policy, args)`, placed at `span` (its key).
 pub(crate) struct Setter {
@@ -84,14 +87,14 @@ pub(crate) struct RetryPlan {
 /// at once). The loop's `break`s sit directly in its own body (a layer below is a complete
 /// expression, the user's body a closure or an `async` block), so they need no label.
 pub(crate) fn layer(
-    cx: &Cx,
+    ctx: &FnContext,
     krate: &TokenStream,
     plan: RetryPlan,
-    inner: Inner,
+    inner: Wrapped,
     open: Option<&Ident>,
 ) -> TokenStream {
     let private = quote!(#krate::__private);
-    let flavor = cx.flavor;
+    let flavor = ctx.flavor;
     let retry = format_ident!("__retry", span = Span::mixed_site());
     // The same hygienic names, placed at a user's token so errors point there.
     let retry_at = |span: Span| syn::Ident::new("__retry", Span::mixed_site().located_at(span));
@@ -121,9 +124,6 @@ pub(crate) fn layer(
         _ => None,
     };
 
-    // Without `env`, an inline `const { }` block: it may name `Self` and generic parameters
-    // (`policy = Self::POLICY`) and is promoted to `'static`. With `env`, a `static` holds the
-    // overrides, and a `static` cannot name them.
     // An inline `const { }` block: it may name `Self` and generic parameters
     // (`policy = Self::POLICY`) and is promoted to `'static`. One block, evaluated once, so an
     // error in the policy is reported once.
@@ -157,10 +157,10 @@ pub(crate) fn layer(
     };
 
     // The site names the function (a method's `Type::name` is built on the first failure,
-    // never on the success path) and counts retries and give-ups; the shower lets events show
+    // never on the success path) and counts retries and give-ups; `show_error` lets events show
     // the error when its type can be shown.
-    let (site, self_type) = (&cx.site, cx.self_type());
-    let shower = cx.shower(krate);
+    let (site, self_type) = (&ctx.site, ctx.self_type());
+    let show_error = ctx.pick_show_error(krate);
     let budget = plan.budget.as_ref().map(|name| {
         let budget = format_ident!("__RETRY_BUDGET", span = Span::mixed_site());
         (
@@ -170,37 +170,29 @@ pub(crate) fn layer(
     });
     let budget_item = budget.as_ref().map(|(_, item)| item);
     let with_budget = budget.as_ref().map(|(b, _)| quote!(.budget_site(&#b)));
-    let naming = quote!(.site(&#site, #self_type) #with_budget .show_error(#shower));
+    let naming = quote!(.site(&#site, #self_type) #with_budget .show_error(#show_error));
 
     // Each option is typed through the marker, placed at the user's expression so a closure of
-    // the wrong type is reported there.
+    // the wrong type is reported there. Without an expression, only the stop flag is set.
     let mut options = TokenStream::new();
-    let mut typed = |expr: &Option<Expr>, how: &str, method: &str, stop: Option<TokenStream>| {
-        match expr {
-            Some(expr) => {
-                let span = expr.span();
-                let how = syn::Ident::new(how, span);
-                let method = syn::Ident::new(method, span);
-                let (marker_here, retry_here) = (cx.marker_at(span), retry_at(span));
-                let krate_here = respan(krate, span);
-                let value = quote_spanned!(span=> #marker_here.#how(#expr));
-                let value = match &stop {
-                    Some(flag) => quote!(#private::StopIf(#flag, #value)),
-                    None => value,
-                };
-                options.extend(quote_spanned! {span=>
-                    let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
-                });
-            }
-            None => {
-                if let Some(flag) = stop {
-                    let method = syn::Ident::new(method, Span::call_site());
-                    options.extend(quote! {
-                        let #retry = #krate::Retry::#method(#retry, #private::StopIf(#flag, #krate::Unset));
-                    });
-                }
-            }
+    let mut option = |expr: &Option<Expr>, how: &str, method: &str, stop: Option<TokenStream>| {
+        if expr.is_none() && stop.is_none() {
+            return;
         }
+        let span = expr.as_ref().map_or_else(Span::call_site, Spanned::span);
+        let method = syn::Ident::new(method, span);
+        let (krate_here, retry_here) = match expr {
+            Some(_) => (respan(krate, span), retry_at(span)),
+            None => (krate.clone(), retry.clone()),
+        };
+        let value = ctx.typed(krate, expr.as_ref(), how);
+        let value = match &stop {
+            Some(flag) => quote!(#private::StopIf(#flag, #value)),
+            None => value,
+        };
+        options.extend(quote_spanned! {span=>
+            let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
+        });
     };
     // A rejection by an open circuit below is a permanent error: checked first, with `unless`.
     let stop = open.map(|flag| {
@@ -210,11 +202,11 @@ pub(crate) fn layer(
             quote!(&#flag)
         }
     });
-    typed(&plan.when, "predicate", "when", None);
-    typed(&plan.unless, "predicate", "unless", stop);
-    typed(&plan.retry_after, "hint", "retry_after", None);
-    typed(&plan.on_retry, "event_hook", "on_retry", None);
-    typed(&plan.on_give_up, "event_hook", "on_give_up", None);
+    option(&plan.when, "predicate", "when", None);
+    option(&plan.unless, "predicate", "unless", stop);
+    option(&plan.retry_after, "hint", "retry_after", None);
+    option(&plan.on_retry, "event_hook", "on_retry", None);
+    option(&plan.on_give_up, "event_hook", "on_give_up", None);
 
     let build_retry = quote! {
         let #retry = #krate::Retry::new(#policy_ref) #naming;
@@ -226,13 +218,13 @@ pub(crate) fn layer(
             let flag = open.map(|flag| quote!(let #flag = ::core::cell::Cell::new(false);));
             // Placed at the body: a move out of an argument is reported at the user's move.
             let closure = match inner {
-                Inner::Body(body) => {
+                Wrapped::Body(body) => {
                     let span = body.brace_token.span.join();
-                    let marker = cx.marker_at(span);
+                    let marker = ctx.marker_at(span);
                     let krate = respan(krate, span);
                     quote_spanned!(span=> #krate::__private::Marker::attempt(&#marker, || #body))
                 }
-                Inner::Expr(e) => quote!(|| #e),
+                Wrapped::Layer(e) => quote!(|| #e),
             };
             quote! {{
                 #policy_items
@@ -260,20 +252,20 @@ pub(crate) fn layer(
                         syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
                     let method = syn::Ident::new("with_timeout", span);
                     let future = match inner {
-                        Inner::Body(body) => {
+                        Wrapped::Body(body) => {
                             let body_span = body.brace_token.span.join();
                             quote_spanned!(body_span=> async #body)
                         }
-                        Inner::Expr(e) => quote!(async { #e }),
+                        Wrapped::Layer(e) => quote!(async { #e }),
                     };
                     quote!(#state_here.#method(#policy, #future).await)
                 }
                 None => match inner {
-                    Inner::Body(body) => {
+                    Wrapped::Body(body) => {
                         let body_span = body.brace_token.span.join();
                         quote_spanned!(body_span=> async #body.await)
                     }
-                    Inner::Expr(e) => e,
+                    Wrapped::Layer(e) => e,
                 },
             };
             let flag = open.map(|flag| quote!(let mut #flag = false;));
@@ -310,14 +302,138 @@ pub(crate) fn layer(
     }
 }
 
-/// The same tokens, located at `span` (keeping their hygiene).
-pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|mut t| {
-            t.set_span(t.span().located_at(span));
-            t
-        })
-        .collect()
+/// What the expansion of `args` does: the policy expression and the options.
+pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
+    let krate = runtime_path(&args.krate);
+    let backoff_path = |b: Backoff| {
+        let variant = syn::Ident::new(b.variant(), Span::call_site());
+        quote!(#krate::Backoff::#variant)
+    };
+
+    let mut setters = Vec::new();
+    let base = match (&args.policy, &args.backoff) {
+        (Some(policy), backoff) => {
+            if let Some(b) = backoff {
+                let kind = backoff_path(b.value);
+                setters.push(Setter {
+                    method: "backoff",
+                    args: quote!(#kind),
+                    span: b.key_span,
+                });
+            }
+            let path = &policy.value;
+            quote_spanned!(policy.value_span=> #path)
+        }
+        (None, backoff) => {
+            let ctor = syn::Ident::new(
+                backoff
+                    .as_ref()
+                    .map_or(Backoff::Exponential, |b| b.value)
+                    .name(),
+                Span::call_site(),
+            );
+            quote!(#krate::RetryPolicy::#ctor())
+        }
+    };
+
+    if let Some(s) = &args.max_attempts {
+        let n = Literal::u32_suffixed(s.value);
+        setters.push(Setter {
+            method: "max_attempts",
+            args: quote!(#n),
+            span: s.key_span,
+        });
+    }
+    if let Some(s) = &args.max_retries {
+        let n = Literal::u32_suffixed(s.value);
+        setters.push(Setter {
+            method: "max_retries",
+            args: quote!(#n),
+            span: s.key_span,
+        });
+    }
+    if let Some(s) = &args.multiplier {
+        let m = Literal::f64_suffixed(s.value);
+        setters.push(Setter {
+            method: "multiplier",
+            args: quote!(#m),
+            span: s.key_span,
+        });
+    }
+    if let Some(s) = &args.jitter {
+        let j = match s.value {
+            Jitter::None => quote!(#krate::Jitter::None),
+            Jitter::Full => quote!(#krate::Jitter::Full),
+            Jitter::Equal => quote!(#krate::Jitter::Equal),
+            Jitter::Fraction(f) => {
+                let f = Literal::f64_suffixed(f);
+                quote!(#krate::Jitter::Fraction(#f))
+            }
+        };
+        setters.push(Setter {
+            method: "jitter",
+            args: quote!(#j),
+            span: s.key_span,
+        });
+    }
+    match (&args.initial_delay, &args.max_delay) {
+        (Some(i), Some(m)) => {
+            // Both together, checked against each other only: the order they override a
+            // `policy` in must not matter.
+            let (iv, mv) = (duration_tokens(i.value), duration_tokens(m.value));
+            setters.push(Setter {
+                method: "__delays",
+                args: quote!(#iv, #mv),
+                span: i.later_key(m),
+            });
+        }
+        (Some(i), None) => {
+            let v = duration_tokens(i.value);
+            setters.push(Setter {
+                method: "initial_delay",
+                args: quote!(#v),
+                span: i.key_span,
+            });
+        }
+        (None, Some(m)) => {
+            let v = duration_tokens(m.value);
+            setters.push(Setter {
+                method: "max_delay",
+                args: quote!(#v),
+                span: m.key_span,
+            });
+        }
+        (None, None) => {}
+    }
+    if let Some(s) = &args.max_elapsed {
+        let v = duration_tokens(s.value);
+        setters.push(Setter {
+            method: "max_elapsed",
+            args: quote!(#v),
+            span: s.key_span,
+        });
+    }
+    if let Some(s) = &args.timeout {
+        let v = duration_tokens(s.value);
+        setters.push(Setter {
+            method: "timeout",
+            args: quote!(#v),
+            span: s.key_span,
+        });
+    }
+
+    let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());
+    RetryPlan {
+        base,
+        setters,
+        when: expr(&args.when),
+        unless: expr(&args.unless),
+        retry_after: expr(&args.retry_after),
+        on_retry: expr(&args.on_retry),
+        on_give_up: expr(&args.on_give_up),
+        env: args.env.as_ref().map(|s| s.value.clone()),
+        budget: args.budget.as_ref().map(|s| s.value.clone()),
+        timeout: args.timeout.as_ref().map(|s| s.key_span),
+        from_policy: args.policy.as_ref().map(|s| s.key_span),
+    }
 }

@@ -1,0 +1,119 @@
+//! Code generation of `#[fallback]`: the primary, then each target in turn.
+//!
+//! ```text
+//! match <body once, or the layer below> {
+//!     Ok(v) => Ok(v),
+//!     Err(e) if !switches(&<when>, &e) => Err(e),
+//!     Err(e) => {
+//!         fell_back(&<on_fallback>, &e, "f", "backup");     // event, statistics
+//!         match fallback_result(&marker, backup(<args>)) {   // `.await`ed when async
+//!             Ok(v) => Ok(v),
+//!             Err(e) => <the next target the same way, or Err(e)>,
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! The primary borrows the arguments; each target gets them by value: references are passed
+//! on (a `&mut` reborrowed), and an owned argument is moved into the last target to run and
+//! cloned for the ones before it (inside a retry, every target may run again, so each gets a
+//! clone). Nothing is cloned on the success path.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::ExprPath;
+
+use super::{name_expr, respan, FnContext, Wrapped};
+use crate::parse::FallbackArgs;
+use crate::shape::{Pass, PassedArg};
+
+/// The argument list for one target; `clone_owned` when the target may not take them.
+fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
+    let args = args.iter().map(|PassedArg { name, pass, span }| match pass {
+        Pass::Shared => quote!(#name),
+        Pass::Unique => quote!(&mut *#name),
+        Pass::Owned if clone_owned => {
+            let krate = respan(krate, *span);
+            quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
+        }
+        Pass::Owned => quote!(#name),
+    });
+    quote!(#(#args),*)
+}
+
+/// The name a target is reported by: `Type::backup` for `Self::backup`, else the path as written.
+fn target_name(krate: &TokenStream, target: &ExprPath) -> TokenStream {
+    let segments = &target.path.segments;
+    if target.qself.is_none() && segments.len() == 2 && segments[0].ident == "Self" {
+        let name = syn::ext::IdentExt::unraw(&segments[1].ident).to_string();
+        return name_expr(krate, &name, true);
+    }
+    // Identifiers cannot contain `#`: `r#` is only ever a raw identifier's prefix.
+    let text = quote!(#target)
+        .to_string()
+        .replace(' ', "")
+        .replace("r#", "");
+    quote!(#text)
+}
+
+/// The fallback layer. `reused`: a retry above may run this layer again, so no target may
+/// take an owned argument.
+pub(crate) fn layer(
+    ctx: &FnContext,
+    krate: &TokenStream,
+    args: &FallbackArgs,
+    params: &[PassedArg],
+    inner: Wrapped,
+    reused: bool,
+) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let targets = &args.to.as_ref().expect("a missing `to` was reported").value;
+    let error = format_ident!("__fallback_error", span = Span::mixed_site());
+    let value = format_ident!("__fallback_value", span = Span::mixed_site());
+    let result = format_ident!("__fallback_result", span = Span::mixed_site());
+
+    let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
+    let hook = ctx.typed(krate, args.on_fallback.as_ref().map(|s| &s.value), "fallback_hook");
+
+    let (site, self_type) = (&ctx.site, ctx.self_type());
+    let show_error = ctx.pick_show_error(krate);
+    // Built from the last target back to the first.
+    let mut names: Vec<TokenStream> = vec![ctx.name_expr()];
+    names.extend(targets.iter().map(|t| target_name(krate, t)));
+    let mut chain = quote!(#private::Result::Err(#error));
+    for (k, target) in targets.iter().enumerate().rev() {
+        let last = k + 1 == targets.len();
+        let call_args = target_args(params, krate, reused || !last);
+        let span = target.span();
+        let marker_here = ctx.marker_at(span);
+        let call = if ctx.flavor.is_async() {
+            quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args).await))
+        } else {
+            quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args)))
+        };
+        let (from, to) = (&names[k], &names[k + 1]);
+        chain = quote! {
+            if !#private::switches(&#when, &#error) {
+                #private::Result::Err(#error)
+            } else {
+                #private::fell_back(&#hook, &#error, #from, #to, &#site, #self_type, &#show_error);
+                // The arguments are passed on as written, `_unused` ones included.
+                #[allow(clippy::used_underscore_binding)]
+                let #result = #call;
+                match #result {
+                    #private::Result::Ok(#value) => #private::Result::Ok(#value),
+                    #private::Result::Err(#error) => #chain,
+                }
+            }
+        };
+    }
+
+    let primary = inner.run_once(ctx, krate);
+    quote! {
+        match #primary {
+            #private::Result::Ok(#value) => #private::Result::Ok(#value),
+            #private::Result::Err(#error) => #chain,
+        }
+    }
+}
