@@ -75,8 +75,8 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     };
     let return_span = function.return_span();
     let passed = function.passed_args();
-    let mut item = function
-        .wrap_body(|body| expand::fused_body(&ctx, &layers, &passed, body, return_span));
+    let mut item =
+        function.wrap_body(|body| expand::fused_body(&ctx, &layers, &passed, body, return_span));
     item.block.stmts.splice(0..0, uses);
     quote!(#item)
 }

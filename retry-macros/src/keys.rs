@@ -259,10 +259,19 @@ pub(crate) const RETRY: Attribute = Attribute {
         ),
         (
             Key::Unless,
-            &["stop_on", "give_up_on", "giveup", "abort_on", "retry_unless"],
+            &[
+                "stop_on",
+                "give_up_on",
+                "giveup",
+                "abort_on",
+                "retry_unless",
+            ],
         ),
         (Key::RetryAfter, &[]),
-        (Key::OnRetry, &["before_sleep", "before_retry", "on_backoff"]),
+        (
+            Key::OnRetry,
+            &["before_sleep", "before_retry", "on_backoff"],
+        ),
         (Key::OnGiveUp, &["on_failure", "on_exhausted"]),
         (Key::Budget, &["retry_budget"]),
         (Key::Env, &["env_prefix", "prefix"]),
@@ -295,7 +304,10 @@ pub(crate) const BREAKER: Attribute = Attribute {
                 "error_ratio",
             ],
         ),
-        (Key::Window, &["sliding_window", "window_size", "rolling_window"]),
+        (
+            Key::Window,
+            &["sliding_window", "window_size", "rolling_window"],
+        ),
         (
             Key::MinCalls,
             &[
@@ -346,9 +358,19 @@ pub(crate) const FALLBACK: Attribute = Attribute {
     keys: &[
         (
             Key::To,
-            &["fallbacks", "fallback", "target", "targets", "with", "backup"],
+            &[
+                "fallbacks",
+                "fallback",
+                "target",
+                "targets",
+                "with",
+                "backup",
+            ],
         ),
-        (Key::When, &["fallback_condition", "fallback_if", "fallback_on"]),
+        (
+            Key::When,
+            &["fallback_condition", "fallback_if", "fallback_on"],
+        ),
         (Key::OnFallback, &["on_switch"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],

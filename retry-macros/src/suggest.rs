@@ -60,7 +60,10 @@ pub(crate) fn key_alias(word: &str, attribute: &Attribute) -> Option<Key> {
 
 /// What `word` stands for among `(alias, meaning)` pairs (compared ignoring case, `_` and
 /// `-`): a key, or a value word (`constant` for the backoff `fixed`).
-pub(crate) fn alias<T>(word: &str, aliases: impl IntoIterator<Item = (&'static str, T)>) -> Option<T> {
+pub(crate) fn alias<T>(
+    word: &str,
+    aliases: impl IntoIterator<Item = (&'static str, T)>,
+) -> Option<T> {
     let word = normalize(word);
     aliases
         .into_iter()

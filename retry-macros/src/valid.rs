@@ -136,7 +136,9 @@ fn check_env(env: &Option<Setting<LitStr>>, errors: &mut Errors) {
         )
     } else if prefix.ends_with('_') {
         let bare = prefix.trim_end_matches('_');
-        format!("`env` prefix must not end with `_`: \"{bare}\" already reads `{bare}_MAX_ATTEMPTS`")
+        format!(
+            "`env` prefix must not end with `_`: \"{bare}\" already reads `{bare}_MAX_ATTEMPTS`"
+        )
     } else {
         return;
     };

@@ -506,7 +506,9 @@ mod tests {
             NumberError::NotFinite.to_string(),
             "number out of range: it must be finite (an `f64` holds up to about 1.8e308)"
         );
-        for text in ["", " ", "inf", "-inf", "NaN", "infinity", "fast", "1,5", "1.2.3", "e5", "."] {
+        for text in [
+            "", " ", "inf", "-inf", "NaN", "infinity", "fast", "1,5", "1.2.3", "e5", ".",
+        ] {
             assert_eq!(parse_number(text), Err(NumberError::Malformed), "{text:?}");
         }
         assert_eq!(

@@ -30,15 +30,17 @@ use crate::shape::{Pass, PassedArg};
 
 /// The argument list for one target; `clone_owned` when the target may not take them.
 fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
-    let args = args.iter().map(|PassedArg { name, pass, span }| match pass {
-        Pass::Shared => quote!(#name),
-        Pass::Unique => quote!(&mut *#name),
-        Pass::Owned if clone_owned => {
-            let krate = respan(krate, *span);
-            quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
-        }
-        Pass::Owned => quote!(#name),
-    });
+    let args = args
+        .iter()
+        .map(|PassedArg { name, pass, span }| match pass {
+            Pass::Shared => quote!(#name),
+            Pass::Unique => quote!(&mut *#name),
+            Pass::Owned if clone_owned => {
+                let krate = respan(krate, *span);
+                quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
+            }
+            Pass::Owned => quote!(#name),
+        });
     quote!(#(#args),*)
 }
 
@@ -74,7 +76,11 @@ pub(crate) fn layer(
     let result = format_ident!("__fallback_result", span = Span::mixed_site());
 
     let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
-    let hook = ctx.typed(krate, args.on_fallback.as_ref().map(|s| &s.value), "fallback_hook");
+    let hook = ctx.typed(
+        krate,
+        args.on_fallback.as_ref().map(|s| &s.value),
+        "fallback_hook",
+    );
 
     let (site, self_type) = (&ctx.site, ctx.self_type());
     let show_error = ctx.pick_show_error(krate);

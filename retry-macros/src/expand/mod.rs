@@ -69,12 +69,8 @@ pub(crate) fn fused_body(
                 };
                 retry::layer(ctx, &krate, retry::plan(args), inner, flag)
             }
-            Layer::Breaker(b) => {
-                breaker::layer(ctx, &krate, b, inner, flags[i].as_ref())
-            }
-            Layer::Fallback(f) => {
-                fallback::layer(ctx, &krate, f, passed, inner, retry_above(i))
-            }
+            Layer::Breaker(b) => breaker::layer(ctx, &krate, b, inner, flags[i].as_ref()),
+            Layer::Fallback(f) => fallback::layer(ctx, &krate, f, passed, inner, retry_above(i)),
         };
         inner = Wrapped::Layer(expr);
     }
@@ -90,8 +86,7 @@ pub(crate) fn fused_body(
     let marker_here = ctx.marker_at(return_span);
     let private_here = respan(&private, return_span);
     // `check_result` at the return type: "not a `Result`" is reported there.
-    let check =
-        quote::quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
+    let check = quote::quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
     syn::parse2(quote! {{
         static #site: #private::Site = #private::Site::new(#name);
         let #marker = #private::Marker::new();
@@ -126,7 +121,12 @@ impl FnContext {
     /// A user's option (`when`, `on_fallback`...) typed through the marker's `how` method,
     /// placed at the expression so a closure of the wrong type is reported there; `Unset` when
     /// not given.
-    pub(crate) fn typed(&self, krate: &TokenStream, option: Option<&Expr>, how: &str) -> TokenStream {
+    pub(crate) fn typed(
+        &self,
+        krate: &TokenStream,
+        option: Option<&Expr>,
+        how: &str,
+    ) -> TokenStream {
         match option {
             Some(expr) => {
                 let span = expr.span();

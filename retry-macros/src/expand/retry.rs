@@ -305,21 +305,15 @@ pub(crate) fn layer(
 /// What the expansion of `args` does: the policy expression and the options.
 pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
     let krate = runtime_path(&args.krate);
-    let backoff_path = |b: Backoff| {
-        let variant = syn::Ident::new(b.variant(), Span::call_site());
-        quote!(#krate::Backoff::#variant)
-    };
-
     let mut setters = Vec::new();
+    let mut set = |method: &'static str, args: TokenStream, span: Span| {
+        setters.push(Setter { method, args, span });
+    };
     let base = match (&args.policy, &args.backoff) {
         (Some(policy), backoff) => {
             if let Some(b) = backoff {
-                let kind = backoff_path(b.value);
-                setters.push(Setter {
-                    method: "backoff",
-                    args: quote!(#kind),
-                    span: b.key_span,
-                });
+                let variant = syn::Ident::new(b.value.variant(), Span::call_site());
+                set("backoff", quote!(#krate::Backoff::#variant), b.key_span);
             }
             let path = &policy.value;
             quote_spanned!(policy.value_span=> #path)
@@ -336,29 +330,19 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
         }
     };
 
-    if let Some(s) = &args.max_attempts {
+    let count = |s: &Setting<u32>| {
         let n = Literal::u32_suffixed(s.value);
-        setters.push(Setter {
-            method: "max_attempts",
-            args: quote!(#n),
-            span: s.key_span,
-        });
+        quote!(#n)
+    };
+    if let Some(s) = &args.max_attempts {
+        set("max_attempts", count(s), s.key_span);
     }
     if let Some(s) = &args.max_retries {
-        let n = Literal::u32_suffixed(s.value);
-        setters.push(Setter {
-            method: "max_retries",
-            args: quote!(#n),
-            span: s.key_span,
-        });
+        set("max_retries", count(s), s.key_span);
     }
     if let Some(s) = &args.multiplier {
         let m = Literal::f64_suffixed(s.value);
-        setters.push(Setter {
-            method: "multiplier",
-            args: quote!(#m),
-            span: s.key_span,
-        });
+        set("multiplier", quote!(#m), s.key_span);
     }
     if let Some(s) = &args.jitter {
         let j = match s.value {
@@ -370,56 +354,24 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
                 quote!(#krate::Jitter::Fraction(#f))
             }
         };
-        setters.push(Setter {
-            method: "jitter",
-            args: quote!(#j),
-            span: s.key_span,
-        });
+        set("jitter", j, s.key_span);
     }
     match (&args.initial_delay, &args.max_delay) {
         (Some(i), Some(m)) => {
             // Both together, checked against each other only: the order they override a
             // `policy` in must not matter.
             let (iv, mv) = (duration_tokens(i.value), duration_tokens(m.value));
-            setters.push(Setter {
-                method: "__delays",
-                args: quote!(#iv, #mv),
-                span: i.later_key(m),
-            });
+            set("__delays", quote!(#iv, #mv), i.later_key(m));
         }
-        (Some(i), None) => {
-            let v = duration_tokens(i.value);
-            setters.push(Setter {
-                method: "initial_delay",
-                args: quote!(#v),
-                span: i.key_span,
-            });
-        }
-        (None, Some(m)) => {
-            let v = duration_tokens(m.value);
-            setters.push(Setter {
-                method: "max_delay",
-                args: quote!(#v),
-                span: m.key_span,
-            });
-        }
+        (Some(i), None) => set("initial_delay", duration_tokens(i.value), i.key_span),
+        (None, Some(m)) => set("max_delay", duration_tokens(m.value), m.key_span),
         (None, None) => {}
     }
     if let Some(s) = &args.max_elapsed {
-        let v = duration_tokens(s.value);
-        setters.push(Setter {
-            method: "max_elapsed",
-            args: quote!(#v),
-            span: s.key_span,
-        });
+        set("max_elapsed", duration_tokens(s.value), s.key_span);
     }
     if let Some(s) = &args.timeout {
-        let v = duration_tokens(s.value);
-        setters.push(Setter {
-            method: "timeout",
-            args: quote!(#v),
-            span: s.key_span,
-        });
+        set("timeout", duration_tokens(s.value), s.key_span);
     }
 
     let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());

@@ -32,10 +32,7 @@ impl KeyValue<'_> {
 
     /// The table declares another kind of value for this key than the store asks for.
     fn wrong_kind(&self) -> ! {
-        unreachable!(
-            "`{}` is declared as another kind of value",
-            self.key.name()
-        )
+        unreachable!("`{}` is declared as another kind of value", self.key.name())
     }
 
     /// An integer literal in the key's `min..=max`.
@@ -235,10 +232,7 @@ impl KeyValue<'_> {
                     "write the path as a string: `crate = \"{}\"`",
                     path_text(&path.path)
                 ),
-                _ => format!(
-                    "expected a string path, e.g. {}",
-                    self.key.example_text()
-                ),
+                _ => format!("expected a string path, e.g. {}", self.key.example_text()),
             };
             self.error(errors, message);
             return None;

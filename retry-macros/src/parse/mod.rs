@@ -85,7 +85,10 @@ enum Item {
     Arg(Arg),
     /// Anything else that parses as an expression: a string (a breaker's name), a literal, a
     /// path.
-    Positional { expr: Expr, index: usize },
+    Positional {
+        expr: Expr,
+        index: usize,
+    },
 }
 
 /// Splits the argument list into items. A malformed item is reported and skipped up to the

@@ -36,24 +36,27 @@ fn read(kind: Kind, src: &str) -> (Layer, Found) {
 }
 
 fn retry(src: &str) -> (RetryArgs, Found) {
-    match read(Kind::Retry, src) {
-        (Layer::Retry(args), found) => (*args, found),
-        _ => unreachable!(),
-    }
+    let (layer, found) = read(Kind::Retry, src);
+    let Layer::Retry(args) = layer else {
+        unreachable!()
+    };
+    (*args, found)
 }
 
 fn breaker(src: &str) -> (BreakerArgs, Found) {
-    match read(Kind::Breaker, src) {
-        (Layer::Breaker(args), found) => (*args, found),
-        _ => unreachable!(),
-    }
+    let (layer, found) = read(Kind::Breaker, src);
+    let Layer::Breaker(args) = layer else {
+        unreachable!()
+    };
+    (*args, found)
 }
 
 fn fallback(src: &str) -> (FallbackArgs, Found) {
-    match read(Kind::Fallback, src) {
-        (Layer::Fallback(args), found) => (*args, found),
-        _ => unreachable!(),
-    }
+    let (layer, found) = read(Kind::Fallback, src);
+    let Layer::Fallback(args) = layer else {
+        unreachable!()
+    };
+    (*args, found)
 }
 
 /// The errors of `#[retry_on_failure(src)]`, for the tests of [`crate::valid`].
@@ -349,6 +352,17 @@ fn durations() {
     assert_eq!(
         retry_error("max_delay = \"5mins\"").0,
         "unknown duration unit `mins`; did you mean `m`?"
+    );
+    assert_eq!(
+        retry_error("max_delay = \"soon\""),
+        (
+            "expected a duration such as \"500ms\", \"2s\" or \"1m30s\"".into(),
+            "\"soon\"".into()
+        )
+    );
+    assert_eq!(
+        retry_error("max_delay = \"30s1m\"").0,
+        "unexpected `m` here: duration units go from largest to smallest, each once, e.g. \"1m30s\""
     );
     assert_eq!(
         retry_error("max_delay = \"\"").0,
@@ -802,7 +816,10 @@ fn fallback_errors() {
                     .into(),
                 "self.b".into()
             ),
-            ("write the target without quotes: `c`".into(), "\"c\"".into()),
+            (
+                "write the target without quotes: `c`".into(),
+                "\"c\"".into()
+            ),
         ]
     );
     assert_eq!(args.to.unwrap().value.len(), 2);

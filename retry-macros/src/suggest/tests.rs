@@ -68,7 +68,11 @@ fn aliases_are_not_keys_and_name_one_key_each() {
                 attribute.name
             );
             let word = normalize(alias);
-            assert!(!seen.contains(&word), "#[{}]: `{alias}` twice", attribute.name);
+            assert!(
+                !seen.contains(&word),
+                "#[{}]: `{alias}` twice",
+                attribute.name
+            );
             seen.push(word);
         }
     }

@@ -98,8 +98,7 @@ fn breaker_rate_mode_keys() {
         breaker(r#"x, window = "10s", min_calls = 5"#),
         [
             (
-                "`window` applies only with `failure_rate`, e.g. `failure_rate = 0.5`"
-                    .to_owned(),
+                "`window` applies only with `failure_rate`, e.g. `failure_rate = 0.5`".to_owned(),
                 "window".to_owned()
             ),
             (
