@@ -24,7 +24,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Meta};
 
 use crate::errors::Errors;
-use crate::expand::{self, FnContext};
+use crate::expand::{fused, FnContext};
 use crate::keys::Kind;
 use crate::parse::Layer;
 use crate::shape::Function;
@@ -76,7 +76,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     let return_span = function.return_span();
     let passed = function.passed_args();
     let mut item =
-        function.wrap_body(|body| expand::fused_body(&ctx, &layers, &passed, body, return_span));
+        function.wrap_body(|body| fused::fused_body(&ctx, &layers, &passed, body, return_span));
     item.block.stmts.splice(0..0, uses);
     quote!(#item)
 }

@@ -1,7 +1,7 @@
 //! Every key of the three attributes, declared once.
 //!
 //! A key's name, the kind of value it takes (with its single-value rules: bounds, "greater
-//! than zero") and the example shown in messages are declared in one line of [`keys!`]; each
+//! than zero") and the example shown in messages are declared in one line of `keys!` below; each
 //! attribute's table ([`RETRY`], [`BREAKER`], [`FALLBACK`]) lists its keys in the order of the
 //! documentation with the names other retry and breaker libraries use for them. Every stage
 //! reads these tables: acceptance of a key, the "did you mean" suggestions

@@ -7,13 +7,15 @@
 //!
 //! 1. `lib.rs`: the three entry points, each a call to `driver`.
 //! 2. `driver`: parse -> validate -> expand for a stack of attributes, in one function.
-//! 3. `expand` (`retry`, `breaker`, `fallback`): thin calls into the runtime's `__private`
-//!    module, one layer per attribute, and the token helpers they share.
+//! 3. `expand`: `fused` puts a stack's layers together; `retry`, `breaker` and `fallback`
+//!    each build one layer of thin calls into the runtime's `__private` module; `expand`'s
+//!    own file holds the token helpers they share.
 //! 4. `valid`: every rule between values (between keys, and between an attribute and its
 //!    function).
-//! 5. `parse` (`retry`, `breaker`, `fallback`, `convert`, `duration`): each attribute's
-//!    arguments, split into items with recovery at the next comma, checked against the key
-//!    table and converted to typed values that keep their spans; `shape`: the function an
+//! 5. `parse`: `retry`, `breaker` and `fallback` hold each attribute's arguments, read
+//!    through `items` (the list split with recovery at the next comma, each key checked
+//!    against the key table) and `convert` (typed values that keep their spans, with
+//!    `duration` for literals); `shape`: the function an
 //!    attribute sits on (receiver, arguments, asyncness, how fallback targets receive the
 //!    arguments), shared by all three attributes.
 //! 6. `suggest`: "did you mean" for unknown keys and words, fed by `keys`.

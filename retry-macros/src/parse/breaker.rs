@@ -8,8 +8,8 @@ use syn::spanned::Spanned;
 use syn::{Expr, Lit, LitStr};
 
 use super::convert::{single_ident, string_lit, strip};
+use super::items::{accept, parse_items, Arg, Item, KeyValue};
 use super::values::Setting;
-use super::{accept, parse_items, Arg, Item, KeyValue};
 use crate::errors::{Errors, Seen};
 use crate::keys::{self, Key};
 

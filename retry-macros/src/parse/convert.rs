@@ -9,8 +9,8 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitFloat, LitInt, LitStr, UnOp};
 
 use super::duration::{parse_duration_lit, parse_number, NumberError};
+use super::items::KeyValue;
 use super::values::{Backoff, Jitter, Setting};
-use super::KeyValue;
 use crate::errors::Errors;
 use crate::keys::{Range, Value};
 use crate::suggest;

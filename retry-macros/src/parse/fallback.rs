@@ -5,8 +5,8 @@ use syn::ext::IdentExt;
 use syn::{Expr, ExprPath, Lit};
 
 use super::convert::{path_text, strip};
+use super::items::{accept, parse_items, Arg, Item, KeyValue};
 use super::values::Setting;
-use super::{accept, parse_items, Arg, Item, KeyValue};
 use crate::errors::{Errors, Seen};
 use crate::keys::{self, Key};
 use crate::suggest;

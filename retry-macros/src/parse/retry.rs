@@ -6,8 +6,8 @@ use proc_macro2::{Span, TokenStream};
 use syn::{Expr, LitStr};
 
 use super::convert::{numeric, Numeric};
+use super::items::{accept, parse_items, Item, KeyValue};
 use super::values::{Backoff, Jitter, Setting};
-use super::{accept, parse_items, Item, KeyValue};
 use crate::errors::{Errors, Seen};
 use crate::keys::{self, Key};
 

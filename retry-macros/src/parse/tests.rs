@@ -8,7 +8,8 @@ use syn::Expr;
 use super::convert::path_text;
 use super::values::{Backoff, Jitter};
 use super::*;
-use crate::keys::{Key, BREAKER, FALLBACK, RETRY};
+use crate::keys::{Attribute, Key, BREAKER, FALLBACK, RETRY};
+use crate::suggest;
 use crate::valid;
 
 /// Each error as (message, the source text it points at).
