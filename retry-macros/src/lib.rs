@@ -1,12 +1,31 @@
 //! Attribute macros of `retry-runtime`. Use them through `retry_runtime`, which re-exports
 //! them with their documentation: `use retry_runtime::{retry_on_failure, circuit_breaker, fallback};`.
 //!
-//! The crate is organised like the models of its kind: `attr` parses each attribute's
-//! arguments keeping every value's span, `valid` checks the rules between keys, `ctxt` collects
-//! every error of one attribute, `shape` understands the function an attribute sits on (shared
-//! by all three attributes), `stack` is the one entry point, and `expand_*` generate thin calls
-//! into the runtime's `__private` module. On any error the function is emitted unchanged beside
-//! the errors, so the rest of the crate keeps type-checking.
+//! # Layers
+//!
+//! Dependencies point one way, from the entry points down to the ground floor:
+//!
+//! 1. `lib.rs`: the three entry points, each a call to `driver`.
+//! 2. `driver`: parse -> validate -> expand for a stack of attributes, in one function.
+//! 3. `expand`: `fused` puts a stack's layers together; `retry`, `breaker` and `fallback`
+//!    each build one layer of thin calls into the runtime's `__private` module; `expand`'s
+//!    own file holds the token helpers they share.
+//! 4. `valid`: every rule between values (between keys, and between an attribute and its
+//!    function).
+//! 5. `parse`: `retry`, `breaker` and `fallback` hold each attribute's arguments, read
+//!    through `items` (the list split with recovery at the next comma, each key checked
+//!    against the key table) and `convert` (typed values that keep their spans, with
+//!    `duration` for literals); `shape`: the function an
+//!    attribute sits on (receiver, arguments, asyncness, how fallback targets receive the
+//!    arguments), shared by all three attributes.
+//! 6. `suggest`: "did you mean" for unknown keys and words, fed by `keys`.
+//! 7. Ground floor: `keys` (every key declared once: name, kind of value, example, other
+//!    libraries' names), `errors` (every error of an attribute collected), `parse::values`
+//!    (the value types), and `parse/duration_grammar.rs`, the runtime's own `duration.rs`
+//!    (durations and numbers, `std` only) compiled here through a symlink.
+//!
+//! On any error the function is emitted unchanged beside the errors, so the rest of the crate
+//! keeps type-checking.
 //!
 //! # Stacking: one fused wrapper
 //!
@@ -36,32 +55,31 @@
 
 use proc_macro::TokenStream;
 
-mod attr;
-mod ctxt;
-mod duration;
-mod expand_breaker;
-mod expand_fallback;
-mod expand_retry;
-mod retry;
+mod driver;
+mod errors;
+mod expand;
+mod keys;
+mod parse;
 mod shape;
-mod stack;
 mod suggest;
 mod valid;
+
+use keys::Kind;
 
 /// Retries the function when it returns `Err`: see `retry_runtime::retry_on_failure`.
 #[proc_macro_attribute]
 pub fn retry_on_failure(args: TokenStream, item: TokenStream) -> TokenStream {
-    stack::expand(stack::Kind::Retry, args.into(), item.into()).into()
+    driver::expand(Kind::Retry, args.into(), item.into()).into()
 }
 
 /// Guards the function with a named circuit breaker: see `retry_runtime::circuit_breaker`.
 #[proc_macro_attribute]
 pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
-    stack::expand(stack::Kind::Breaker, args.into(), item.into()).into()
+    driver::expand(Kind::Breaker, args.into(), item.into()).into()
 }
 
 /// Calls other functions when this one fails: see `retry_runtime::fallback`.
 #[proc_macro_attribute]
 pub fn fallback(args: TokenStream, item: TokenStream) -> TokenStream {
-    stack::expand(stack::Kind::Fallback, args.into(), item.into()).into()
+    driver::expand(Kind::Fallback, args.into(), item.into()).into()
 }

@@ -10,10 +10,16 @@
 //!   whose body is `Box::pin(async move { <moves>; let __ret: R = { body }; __ret })`. The
 //!   arguments are moved into that block once; only the inner `{ body }` is retried, so each
 //!   attempt borrows them afresh.
+//!
+//! It also knows how the function's arguments reach a fallback target ([`Pass`]): references
+//! are passed on, owned values moved or cloned. The checks that a function can be wrapped at
+//! all (a body, not `const`, a `Result`) are made while reading it; the rules between an
+//! attribute's keys and the function are [`crate::valid`]'s.
 
 use proc_macro2::{Span, TokenStream};
+use quote::quote;
 use syn::spanned::Spanned;
-use syn::{Block, Expr, FnArg, ItemFn, ReturnType, Signature, Stmt};
+use syn::{Block, Expr, FnArg, Ident, ItemFn, Pat, ReturnType, Signature, Stmt, Type};
 
 /// How the body runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +106,49 @@ impl Function {
             .any(|arg| matches!(arg, FnArg::Receiver(_)))
     }
 
+    /// The arguments as a fallback target receives them, in order; an argument without a
+    /// plain name (see [`Function::unnamed_args`]) is left out.
+    pub(crate) fn passed_args(&self) -> Vec<PassedArg> {
+        let mut args = Vec::new();
+        for input in &self.sig().inputs {
+            match input {
+                FnArg::Receiver(r) => {
+                    // `#[async_trait]` has moved `self` into `__self`.
+                    let name = if self.flavor == Flavor::AsyncTrait {
+                        Ident::new("__self", Span::call_site())
+                    } else {
+                        Ident::new("self", r.self_token.span)
+                    };
+                    // `ty` is `Self`, `&Self`, `&mut Self` or as written (`self: Box<Self>`).
+                    args.push(PassedArg {
+                        name: quote!(#name),
+                        pass: pass_of(&r.ty),
+                        span: r.span(),
+                    });
+                }
+                FnArg::Typed(t) => {
+                    if let Some(ident) = plain_name(&t.pat) {
+                        args.push(PassedArg {
+                            name: quote!(#ident),
+                            pass: pass_of(&t.ty),
+                            span: t.pat.span(),
+                        });
+                    }
+                }
+            }
+        }
+        args
+    }
+
+    /// The patterns of arguments that are not a plain name (`(a, b): (u8, u8)`), which
+    /// cannot be passed on.
+    pub(crate) fn unnamed_args(&self) -> impl Iterator<Item = &Pat> {
+        self.sig().inputs.iter().filter_map(|input| match input {
+            FnArg::Typed(t) if plain_name(&t.pat).is_none() => Some(&*t.pat),
+            _ => None,
+        })
+    }
+
     /// The span of the return type, for messages about it.
     pub(crate) fn return_span(&self) -> Span {
         match &self.item.sig.output {
@@ -124,6 +173,44 @@ impl Function {
             }
         }
         self.item
+    }
+}
+
+/// How an argument is handed to a fallback target.
+#[derive(Clone, Copy)]
+pub(crate) enum Pass {
+    /// `&T`: copied.
+    Shared,
+    /// `&mut T`: reborrowed.
+    Unique,
+    /// `T`: moved into the last target, cloned for earlier ones.
+    Owned,
+}
+
+/// One argument as the targets receive it.
+pub(crate) struct PassedArg {
+    /// `x`, `self`, or `__self` in an `#[async_trait]` body.
+    pub(crate) name: TokenStream,
+    pub(crate) pass: Pass,
+    /// The argument as written, for messages about cloning it.
+    pub(crate) span: Span,
+}
+
+fn pass_of(ty: &Type) -> Pass {
+    match ty {
+        Type::Reference(r) if r.mutability.is_some() => Pass::Unique,
+        Type::Reference(_) => Pass::Shared,
+        Type::Paren(p) => pass_of(&p.elem),
+        Type::Group(g) => pass_of(&g.elem),
+        _ => Pass::Owned,
+    }
+}
+
+/// `x` or `mut x`: a name the targets can be given.
+fn plain_name(pat: &Pat) -> Option<&Ident> {
+    match pat {
+        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+        _ => None,
     }
 }
 
@@ -246,7 +333,6 @@ fn not_a_result(ty: &syn::Type) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
 
     fn flavor(tokens: TokenStream) -> Result<Flavor, String> {
         Function::parse(tokens, "retry_on_failure")

@@ -1,14 +1,57 @@
-//! Rules between keys, checked after parsing (thiserror-impl's `valid.rs`).
+//! Every rule between values, checked after parsing (thiserror-impl's `valid.rs`): between
+//! the keys of one attribute, on the form of an `env` prefix, and between an attribute and
+//! the function it sits on. Single-value rules (bounds, "greater than zero") are declared
+//! with the keys in [`crate::keys`]; whether a function can be wrapped at all is read by
+//! [`crate::shape`].
 //!
 //! An error about two keys points at the one written later. A key whose value was wrong
 //! is absent from the arguments, so it causes no second error here.
 
-use crate::attr::{Backoff, BreakerArgs, RetryArgs};
-use crate::ctxt::Errors;
-use crate::duration::format_duration;
+use crate::errors::Errors;
+use crate::parse::duration::format_duration;
+use crate::parse::values::{Backoff, Setting};
+use crate::parse::{BreakerArgs, Layer, RetryArgs};
+use crate::shape::Function;
+use syn::LitStr;
+
+/// The rules between the values of one parsed attribute.
+pub(crate) fn check_layer(layer: &Layer, errors: &mut Errors) {
+    match layer {
+        Layer::Retry(args) => check_retry(args, errors),
+        Layer::Breaker(args) => check_breaker(args, errors),
+        Layer::Fallback(_) => {}
+    }
+}
+
+/// The rules between an attribute and the function it sits on.
+pub(crate) fn check_on_function(layer: &Layer, function: &Function, errors: &mut Errors) {
+    match layer {
+        Layer::Retry(args) => {
+            if let Some(timeout) = &args.timeout {
+                if !function.flavor.is_async() {
+                    errors.error(
+                        timeout.key_span,
+                        "`timeout` applies only to async functions: a running sync attempt cannot be interrupted",
+                    );
+                }
+            }
+        }
+        Layer::Breaker(_) => {}
+        // Every argument needs a name to be passed on.
+        Layer::Fallback(_) => {
+            for pat in function.unnamed_args() {
+                errors.error_spanned_by(
+                    pat,
+                    "`#[fallback]` passes every argument on to its targets, so each needs a plain name: bind it to a name here and destructure it in the body",
+                );
+            }
+        }
+    }
+}
 
 /// The rules between the keys of `#[retry_on_failure]`.
-pub(crate) fn check_retry(args: &RetryArgs, errors: &mut Errors) {
+fn check_retry(args: &RetryArgs, errors: &mut Errors) {
+    check_env(&args.env, errors);
     if let (Some(attempts), Some(retries)) = (&args.max_attempts, &args.max_retries) {
         errors.error(
             attempts.later_key(retries),
@@ -48,7 +91,8 @@ pub(crate) fn check_retry(args: &RetryArgs, errors: &mut Errors) {
 }
 
 /// The rules between the keys of `#[circuit_breaker]`.
-pub(crate) fn check_breaker(args: &BreakerArgs, errors: &mut Errors) {
+fn check_breaker(args: &BreakerArgs, errors: &mut Errors) {
+    check_env(&args.env, errors);
     if let (Some(threshold), Some(rate)) = (&args.failure_threshold, &args.failure_rate) {
         errors.error(
             threshold.later_key(rate),
@@ -71,156 +115,35 @@ pub(crate) fn check_breaker(args: &BreakerArgs, errors: &mut Errors) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use proc_macro2::{Span, TokenStream};
-
-    use crate::attr::{BreakerArgs, RetryArgs};
-    use crate::ctxt::Errors;
-
-    /// Each error as (message, the source text it points at).
-    fn found(errors: Errors) -> Vec<(String, String)> {
-        errors
-            .into_iter()
-            .map(|e| (e.to_string(), e.span().source_text().unwrap_or_default()))
-            .collect()
-    }
-
-    fn retry(src: &str) -> Vec<(String, String)> {
-        let tokens: TokenStream = src.parse().unwrap();
-        found(RetryArgs::parse(tokens, Span::call_site()).1)
-    }
-
-    fn breaker(src: &str) -> Vec<(String, String)> {
-        let tokens: TokenStream = src.parse().unwrap();
-        found(BreakerArgs::parse(tokens, Span::call_site()).1)
-    }
-
-    fn pair(message: &str, at: &str) -> Vec<(String, String)> {
-        vec![(message.to_owned(), at.to_owned())]
-    }
-
-    #[test]
-    fn attempts_and_retries() {
-        let message = "give either `max_attempts` or `max_retries`, not both";
-        assert_eq!(
-            retry("max_attempts = 3, max_retries = 2"),
-            pair(message, "max_retries")
-        );
-        assert_eq!(
-            retry("max_retries = 2, max_attempts = 3"),
-            pair(message, "max_attempts")
-        );
-    }
-
-    #[test]
-    fn delays() {
-        let message = "`initial_delay` (2s) is larger than `max_delay` (1s500ms)";
-        assert_eq!(
-            retry(r#"initial_delay = "2s", max_delay = "1.5s""#),
-            pair(message, "max_delay")
-        );
-        assert_eq!(
-            retry(r#"max_delay = "1.5s", initial_delay = "2s""#),
-            pair(message, "initial_delay")
-        );
-        assert!(retry(r#"initial_delay = "1s", max_delay = "1s""#).is_empty());
-        // Only explicit values are compared: the runtime lifts the default `max_delay`.
-        assert!(retry(r#"initial_delay = "1m""#).is_empty());
-        // A wrong value causes no second error.
-        assert_eq!(
-            retry(r#"initial_delay = "2s", max_delay = "0s""#),
-            pair("`max_delay` must be greater than zero", "\"0s\"")
-        );
-    }
-
-    #[test]
-    fn decorrelated_takes_no_jitter() {
-        let message = "`decorrelated` backoff takes no `jitter`: it is random by itself";
-        assert_eq!(
-            retry("backoff = decorrelated, jitter = full"),
-            pair(message, "jitter")
-        );
-        assert_eq!(
-            retry("jitter = 0.5, backoff = decorrelated"),
-            pair(message, "backoff")
-        );
-        assert_eq!(
-            retry("backoff = decorrelated, jitter = none"),
-            pair(message, "jitter")
-        );
-        assert!(retry("backoff = linear, jitter = equal").is_empty());
-        assert!(retry("backoff = decorrelated").is_empty());
-    }
-
-    #[test]
-    fn multiplier_needs_exponential() {
-        assert_eq!(
-            retry("backoff = linear, multiplier = 3"),
-            pair(
-                "`multiplier` applies only to `exponential` backoff, not `linear`",
-                "multiplier"
-            )
-        );
-        assert_eq!(
-            retry("multiplier = 3, backoff = fixed"),
-            pair(
-                "`multiplier` applies only to `exponential` backoff, not `fixed`",
-                "backoff"
-            )
-        );
-        assert!(retry("backoff = exponential, multiplier = 3").is_empty());
-        assert!(retry("multiplier = 3").is_empty());
-    }
-
-    #[test]
-    fn breaker_threshold_or_rate() {
-        let message = "give either `failure_threshold` or `failure_rate`, not both";
-        assert_eq!(
-            breaker("x, failure_threshold = 3, failure_rate = 0.5"),
-            pair(message, "failure_rate")
-        );
-        assert_eq!(
-            breaker("x, failure_rate = 0.5, failure_threshold = 3"),
-            pair(message, "failure_threshold")
-        );
-    }
-
-    #[test]
-    fn breaker_rate_mode_keys() {
-        assert_eq!(
-            breaker(r#"x, window = "10s", min_calls = 5"#),
-            [
-                (
-                    "`window` applies only with `failure_rate`, e.g. `failure_rate = 0.5`"
-                        .to_owned(),
-                    "window".to_owned()
-                ),
-                (
-                    "`min_calls` applies only with `failure_rate`, e.g. `failure_rate = 0.5`"
-                        .to_owned(),
-                    "min_calls".to_owned()
-                ),
-            ]
-        );
-        assert!(breaker(r#"x, window = "10s", min_calls = 5, failure_rate = 0.2"#).is_empty());
-    }
-
-    #[test]
-    fn cross_key_errors_join_the_others() {
-        let found = retry(
-            r#"max_attempts = 3, backoff = decorrelated, jitter = full, max_retries = 1,
-               initial_delay = "5s", max_delay = "1s", bogus = 1"#,
-        );
-        let messages: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
-        assert_eq!(
-            messages,
-            [
-                "unknown key `bogus`; expected one of `max_attempts`, `max_retries`, `backoff`, `initial_delay`, `max_delay`, `multiplier`, `jitter`, `max_elapsed`, `timeout`, `when`, `unless`, `retry_after`, `on_retry`, `on_give_up`, `budget`, `env`, `policy`, `crate`",
-                "give either `max_attempts` or `max_retries`, not both",
-                "`initial_delay` (5s) is larger than `max_delay` (1s)",
-                "`decorrelated` backoff takes no `jitter`: it is random by itself",
-            ]
-        );
-    }
+/// An environment variable prefix: uppercase letters, digits and `_`, starting with a letter
+/// or `_`, not ending with `_` (the runtime adds `_MAX_ATTEMPTS`...).
+fn check_env(env: &Option<Setting<LitStr>>, errors: &mut Errors) {
+    let Some(env) = env else { return };
+    let prefix = env.value.value();
+    let message = if prefix.is_empty() {
+        "`env` needs a prefix, e.g. `env = \"LLM\"`".to_owned()
+    } else if !prefix
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        "`env` prefix must be uppercase letters, digits and `_`, e.g. \"LLM\"".to_owned()
+    } else if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        "`env` prefix must start with a letter or `_`".to_owned()
+    } else if prefix.chars().any(|c| c.is_ascii_lowercase()) {
+        format!(
+            "`env` prefix must be uppercase: \"{}\"",
+            prefix.to_ascii_uppercase()
+        )
+    } else if prefix.ends_with('_') {
+        let bare = prefix.trim_end_matches('_');
+        format!(
+            "`env` prefix must not end with `_`: \"{bare}\" already reads `{bare}_MAX_ATTEMPTS`"
+        )
+    } else {
+        return;
+    };
+    errors.error_spanned_by(&env.value, message);
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::duration;
 use crate::RetryPolicy;
 
 /// A site's `env = "PREFIX"`: the overrides applied, on the first call, to the policy the
@@ -94,12 +95,12 @@ pub(crate) fn apply_overrides(
     }
 
     if let Some((name, value)) = read("MULTIPLIER") {
-        match value.trim().parse::<f64>() {
+        match duration::parse_number(&value) {
             Ok(m) => match policy.try_multiplier(m) {
                 Ok(p) => policy = p,
                 Err(why) => reject(&name, &value, why),
             },
-            Err(_) => reject(&name, &value, "expected a number >= 1.0"),
+            Err(why) => reject(&name, &value, &why.to_string()),
         }
     }
 
@@ -108,7 +109,7 @@ pub(crate) fn apply_overrides(
         match parse_duration(&value) {
             Ok(d) => Some((name, value, d)),
             Err(why) => {
-                reject(&name, &value, why);
+                reject(&name, &value, &why);
                 None
             }
         }
@@ -139,42 +140,18 @@ pub(crate) fn apply_overrides(
     policy
 }
 
-/// Parses `"250ms"`, `"1m30s"`, `"1.5s"` or bare seconds (`"1.5"`).
-pub(crate) fn parse_duration(text: &str) -> Result<Duration, &'static str> {
-    const BAD: &str = "expected a duration such as \"250ms\", \"1m30s\" or bare seconds \"1.5\"";
+/// Parses a duration in the one grammar of the library (`"250ms"`, `"1m30s"`, `"1.5s"`; see
+/// `duration.rs`), or bare seconds (`"1.5"`), which environment variables also accept.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    if text.is_empty() {
-        return Err(BAD);
+    if text.starts_with(|c: char| c.is_ascii_digit())
+        && text.chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
+        let secs = duration::parse_number(text).map_err(|e| e.to_string())?;
+        return Duration::try_from_secs_f64(secs)
+            .map_err(|_| duration::DurationError::TooLarge.to_string());
     }
-    if let Ok(secs) = text.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs).map_err(|_| BAD);
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or(BAD)?;
-        let (number, tail) = rest.split_at(digits);
-        let units = tail
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(tail.len());
-        let (unit, tail) = tail.split_at(units);
-        let value: f64 = number.parse().map_err(|_| BAD)?;
-        let scale = match unit {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(BAD),
-        };
-        let part = Duration::try_from_secs_f64(value * scale).map_err(|_| BAD)?;
-        total = total.checked_add(part).ok_or(BAD)?;
-        rest = tail;
-    }
-    Ok(total)
+    duration::parse_duration(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -209,9 +186,29 @@ mod tests {
             "NaN",
             "inf",
             "1e400",
+            "1e400s",
+            "30s1m",
+            "soon",
         ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should not parse");
         }
+    }
+
+    #[test]
+    fn the_attributes_grammar_and_its_words() {
+        // The same grammar and message as an attribute literal (`duration.rs`, shared).
+        for bad in ["30s1m", "soon", "1m 30s", "5sec"] {
+            let grammar = crate::duration::parse_duration(bad)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(parse_duration(bad).unwrap_err(), grammar, "{bad:?}");
+        }
+        assert!(parse_duration("soon")
+            .unwrap_err()
+            .contains(r#""500ms", "2s" or "1m30s""#));
+        let (policy, warnings) = run(RetryPolicy::exponential(), &[("MULTIPLIER", "1e400")]);
+        assert_eq!(policy, RetryPolicy::exponential());
+        assert!(warnings[0].contains("must be finite"), "{warnings:?}");
     }
 
     #[test]

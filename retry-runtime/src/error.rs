@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::duration::DurationText;
+
 /// An async attempt ran longer than the policy's `timeout` and was dropped.
 ///
 /// It counts as a failed attempt like any other; the annotated function's error type receives
@@ -63,70 +65,9 @@ impl fmt::Display for AttemptTimedOut {
             f,
             "attempt {} timed out after {}",
             self.attempt,
-            HumanDuration(self.timeout)
+            DurationText::Rounded(self.timeout)
         )
     }
 }
 
 impl std::error::Error for AttemptTimedOut {}
-
-/// Shows a duration the way people write it: `1.5s`, `250ms`, `12.3s`, `2m5s`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct HumanDuration(pub(crate) Duration);
-
-impl fmt::Display for HumanDuration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        if d >= Duration::from_secs(60) {
-            let secs = d.as_secs();
-            let (m, s) = (secs / 60, secs % 60);
-            if s == 0 {
-                write!(f, "{m}m")
-            } else {
-                write!(f, "{m}m{s}s")
-            }
-        } else if d >= Duration::from_millis(999_950) / 1000 {
-            // Tenths of a second, rounded to the nearest: a wait computed a few microseconds
-            // after `12.3s` was set still reads `12.3s`.
-            let tenths = (d.as_nanos() + 50_000_000) / 100_000_000;
-            let (secs, tenths) = (tenths / 10, tenths % 10);
-            if tenths == 0 {
-                write!(f, "{secs}s")
-            } else {
-                write!(f, "{secs}.{tenths}s")
-            }
-        } else if d.as_millis() >= 1 {
-            write!(f, "{}ms", d.as_millis())
-        } else if d.as_micros() >= 1 {
-            write!(f, "{}us", d.as_micros())
-        } else {
-            write!(f, "{}ns", d.as_nanos())
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn human_durations() {
-        let cases = [
-            (Duration::from_millis(12_345), "12.3s"),
-            (Duration::from_micros(12_299_950), "12.3s"),
-            (Duration::from_millis(12_250), "12.3s"),
-            (Duration::from_millis(59_990), "60s"),
-            (Duration::from_millis(999), "999ms"),
-            (Duration::from_micros(999_960), "1s"),
-            (Duration::from_secs(2), "2s"),
-            (Duration::from_millis(250), "250ms"),
-            (Duration::from_secs(125), "2m5s"),
-            (Duration::from_secs(120), "2m"),
-            (Duration::from_micros(7), "7us"),
-            (Duration::ZERO, "0ns"),
-        ];
-        for (d, want) in cases {
-            assert_eq!(HumanDuration(d).to_string(), want);
-        }
-    }
-}

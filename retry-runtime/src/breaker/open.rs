@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::State;
-use crate::error::HumanDuration;
+use crate::duration::DurationText;
 
 /// Why a breaker rejected a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +126,7 @@ impl fmt::Display for CircuitOpen {
                 f,
                 "circuit breaker '{}' is open; next probe in {}",
                 self.name,
-                HumanDuration(self.retry_in)
+                DurationText::Rounded(self.retry_in)
             ),
             Why::Probing => write!(
                 f,
@@ -198,7 +198,7 @@ impl fmt::Display for BreakerSnapshot {
             self.rejected
         )?;
         if let Some(d) = self.retry_in {
-            write!(f, ", next probe in {}", HumanDuration(d))?;
+            write!(f, ", next probe in {}", DurationText::Rounded(d))?;
         }
         Ok(())
     }

@@ -181,29 +181,30 @@ pub(crate) fn apply_env(
     mut warn: impl FnMut(String),
 ) -> BreakerConfig {
     let mut config = base;
-    let mut each = |key: &str, set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, &str>| {
-        let name = format!("{prefix}_{key}");
-        if let Some(value) = lookup(&name) {
-            match set(config, &value) {
-                Ok(c) => config = c,
-                Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
+    let mut each =
+        |key: &str, set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, String>| {
+            let name = format!("{prefix}_{key}");
+            if let Some(value) = lookup(&name) {
+                match set(config, &value) {
+                    Ok(c) => config = c,
+                    Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
+                }
             }
-        }
-    };
+        };
     let count = |value: &str| {
         value
             .trim()
             .parse::<u32>()
-            .map_err(|_| "expected a whole number >= 1")
+            .map_err(|_| String::from("expected a whole number >= 1"))
     };
     each("FAILURE_THRESHOLD", &|c, v| {
-        c.try_failure_threshold(count(v)?)
+        Ok(c.try_failure_threshold(count(v)?)?)
     });
     each("RESET_TIMEOUT", &|c, v| {
-        c.try_reset_timeout(parse_duration(v)?)
+        Ok(c.try_reset_timeout(parse_duration(v)?)?)
     });
     each("SUCCESS_THRESHOLD", &|c, v| {
-        c.try_success_threshold(count(v)?)
+        Ok(c.try_success_threshold(count(v)?)?)
     });
     config
 }

@@ -22,100 +22,26 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{ExprPath, FnArg, Ident, Pat, Type};
+use syn::ExprPath;
 
-use crate::attr::FallbackArgs;
-use crate::ctxt::Errors;
-use crate::shape::{Flavor, Function};
-use crate::stack::{name_expr, Cx, Inner};
+use super::{name_expr, respan, FnContext, Wrapped};
+use crate::parse::FallbackArgs;
+use crate::shape::{Pass, PassedArg};
 
-/// How an argument is handed to a target.
-#[derive(Clone, Copy)]
-enum Pass {
-    /// `&T`: copied.
-    Shared,
-    /// `&mut T`: reborrowed.
-    Unique,
-    /// `T`: moved into the last target, cloned for earlier ones.
-    Owned,
-}
-
-/// The function's arguments as the targets receive them.
-pub(crate) struct Args {
-    args: Vec<(TokenStream, Pass, Span)>,
-}
-
-impl Args {
-    pub(crate) fn of(function: &Function) -> Args {
-        let mut args = Vec::new();
-        for input in &function.sig().inputs {
-            match input {
-                FnArg::Receiver(r) => {
-                    // `#[async_trait]` has moved `self` into `__self`.
-                    let name = if function.flavor == Flavor::AsyncTrait {
-                        Ident::new("__self", Span::call_site())
-                    } else {
-                        Ident::new("self", r.self_token.span)
-                    };
-                    // `ty` is `Self`, `&Self`, `&mut Self` or as written (`self: Box<Self>`).
-                    let pass = pass_of(&r.ty);
-                    args.push((quote!(#name), pass, r.span()));
-                }
-                FnArg::Typed(t) => {
-                    if let Some(ident) = plain_name(&t.pat) {
-                        args.push((quote!(#ident), pass_of(&t.ty), t.pat.span()));
-                    }
-                }
-            }
-        }
-        Args { args }
-    }
-
-    /// The argument list for one target; `clone_owned` when the target may not take them.
-    fn for_target(&self, krate: &TokenStream, clone_owned: bool) -> TokenStream {
-        let args = self.args.iter().map(|(name, pass, span)| match pass {
+/// The argument list for one target; `clone_owned` when the target may not take them.
+fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
+    let args = args
+        .iter()
+        .map(|PassedArg { name, pass, span }| match pass {
             Pass::Shared => quote!(#name),
             Pass::Unique => quote!(&mut *#name),
             Pass::Owned if clone_owned => {
-                let krate = crate::expand_retry::respan(krate, *span);
+                let krate = respan(krate, *span);
                 quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
             }
             Pass::Owned => quote!(#name),
         });
-        quote!(#(#args),*)
-    }
-}
-
-fn pass_of(ty: &Type) -> Pass {
-    match ty {
-        Type::Reference(r) if r.mutability.is_some() => Pass::Unique,
-        Type::Reference(_) => Pass::Shared,
-        Type::Paren(p) => pass_of(&p.elem),
-        Type::Group(g) => pass_of(&g.elem),
-        _ => Pass::Owned,
-    }
-}
-
-/// `x` or `mut x`: a name the targets can be given.
-fn plain_name(pat: &Pat) -> Option<&Ident> {
-    match pat {
-        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
-        _ => None,
-    }
-}
-
-/// The rules between `#[fallback]` and the function: every argument needs a name to be passed on.
-pub(crate) fn check(_args: &FallbackArgs, function: &Function, errors: &mut Errors) {
-    for input in &function.sig().inputs {
-        if let FnArg::Typed(t) = input {
-            if plain_name(&t.pat).is_none() {
-                errors.error_spanned_by(
-                    &t.pat,
-                    "`#[fallback]` passes every argument on to its targets, so each needs a plain name: bind it to a name here and destructure it in the body",
-                );
-            }
-        }
-    }
+    quote!(#(#args),*)
 }
 
 /// The name a target is reported by: `Type::backup` for `Self::backup`, else the path as written.
@@ -136,11 +62,11 @@ fn target_name(krate: &TokenStream, target: &ExprPath) -> TokenStream {
 /// The fallback layer. `reused`: a retry above may run this layer again, so no target may
 /// take an owned argument.
 pub(crate) fn layer(
-    cx: &Cx,
+    ctx: &FnContext,
     krate: &TokenStream,
     args: &FallbackArgs,
-    params: &Args,
-    inner: Inner,
+    params: &[PassedArg],
+    inner: Wrapped,
     reused: bool,
 ) -> TokenStream {
     let private = quote!(#krate::__private);
@@ -149,20 +75,25 @@ pub(crate) fn layer(
     let value = format_ident!("__fallback_value", span = Span::mixed_site());
     let result = format_ident!("__fallback_result", span = Span::mixed_site());
 
-    let when = cx.typed(krate, &args.when, "predicate");
-    let hook = cx.typed(krate, &args.on_fallback, "fallback_hook");
+    let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
+    let hook = ctx.typed(
+        krate,
+        args.on_fallback.as_ref().map(|s| &s.value),
+        "fallback_hook",
+    );
 
-    let (site, self_type, shower) = (&cx.site, cx.self_type(), cx.shower(krate));
+    let (site, self_type) = (&ctx.site, ctx.self_type());
+    let show_error = ctx.pick_show_error(krate);
     // Built from the last target back to the first.
-    let mut names: Vec<TokenStream> = vec![cx.name_expr()];
+    let mut names: Vec<TokenStream> = vec![ctx.name_expr()];
     names.extend(targets.iter().map(|t| target_name(krate, t)));
     let mut chain = quote!(#private::Result::Err(#error));
     for (k, target) in targets.iter().enumerate().rev() {
         let last = k + 1 == targets.len();
-        let call_args = params.for_target(krate, reused || !last);
+        let call_args = target_args(params, krate, reused || !last);
         let span = target.span();
-        let marker_here = cx.marker_at(span);
-        let call = if cx.flavor.is_async() {
+        let marker_here = ctx.marker_at(span);
+        let call = if ctx.flavor.is_async() {
             quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args).await))
         } else {
             quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args)))
@@ -172,7 +103,7 @@ pub(crate) fn layer(
             if !#private::switches(&#when, &#error) {
                 #private::Result::Err(#error)
             } else {
-                #private::fell_back(&#hook, &#error, #from, #to, &#site, #self_type, &#shower);
+                #private::fell_back(&#hook, &#error, #from, #to, &#site, #self_type, &#show_error);
                 // The arguments are passed on as written, `_unused` ones included.
                 #[allow(clippy::used_underscore_binding)]
                 let #result = #call;
@@ -184,7 +115,7 @@ pub(crate) fn layer(
         };
     }
 
-    let primary = inner.once(cx, krate);
+    let primary = inner.run_once(ctx, krate);
     quote! {
         match #primary {
             #private::Result::Ok(#value) => #private::Result::Ok(#value),

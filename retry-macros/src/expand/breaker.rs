@@ -21,18 +21,16 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
-use crate::attr::BreakerArgs;
-use crate::expand_retry::respan;
-use crate::retry::duration_tokens;
-use crate::stack::{Cx, Inner};
+use super::{duration_tokens, respan, FnContext, Wrapped};
+use crate::parse::BreakerArgs;
 
 /// The breaker layer: an expression giving the function's result through the breaker.
 /// `open` is the flag of a retry above, raised when the circuit rejects the call.
 pub(crate) fn layer(
-    cx: &Cx,
+    ctx: &FnContext,
     krate: &TokenStream,
     args: &BreakerArgs,
-    inner: Inner,
+    inner: Wrapped,
     open: Option<&Ident>,
 ) -> TokenStream {
     let private = quote!(#krate::__private);
@@ -95,21 +93,21 @@ pub(crate) fn layer(
     let result = format_ident!("__breaker_result", span = Span::mixed_site());
     let open_error = format_ident!("__breaker_open", span = Span::mixed_site());
 
-    let when = cx.typed(krate, &args.when, "predicate");
+    let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
     let raise = open.map(|flag| {
-        if cx.flavor.is_async() {
+        if ctx.flavor.is_async() {
             quote!(#flag = true;)
         } else {
             quote!(#flag.set(true);)
         }
     });
     // Placed at the name: a missing `From<CircuitOpen>` is reported at the attribute.
-    let marker_here = cx.marker_at(name_span);
+    let marker_here = ctx.marker_at(name_span);
     let method = Ident::new("circuit_open", name_span);
     let reject = quote_spanned!(name_span=> #marker_here.#method(#open_error));
 
-    let (site_stats, self_type) = (&cx.site, cx.self_type());
-    let call = inner.once(cx, krate);
+    let (site_stats, self_type) = (&ctx.site, ctx.self_type());
+    let call = inner.run_once(ctx, krate);
     // The configuration is an inline `const` (it may name `Self`), given on each call and read
     // on the first: a `static` cannot name `Self`.
     quote! {{

@@ -3,12 +3,15 @@
 //! Parsing and validation push into an [`Errors`] instead of returning at the first
 //! mistake; the expansion folds them into one [`syn::Error`] with
 //! [`combine`](syn::Error::combine) and emits them beside the user's function
-//! (serde_derive's `internals/ctxt.rs` does the same).
+//! (serde_derive's `internals/ctxt.rs` does the same). It sits at the ground floor with
+//! [`crate::keys`]: every other stage reports through it.
 
 use std::fmt::Display;
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
+
+use crate::keys::Key;
 
 /// The errors found so far in one attribute, in source order of discovery.
 #[derive(Default)]
@@ -82,10 +85,10 @@ impl Errors {
     /// `true`; a repeat is reported as "duplicate key" at the repeat and returns `false`, so
     /// the caller ignores that occurrence. This is the only duplicate check: every key goes
     /// through it.
-    pub(crate) fn set_once(&mut self, seen: &mut Seen, key: &str, span: Span) -> bool {
+    pub(crate) fn set_once(&mut self, seen: &mut Seen, key: Key, span: Span) -> bool {
         let first = seen.mark(key);
         if !first {
-            self.error(span, format_args!("duplicate key `{key}`"));
+            self.error(span, format_args!("duplicate key `{}`", key.name()));
         }
         first
     }
@@ -112,21 +115,21 @@ impl IntoIterator for Errors {
 /// The keys already given in one attribute (see [`Errors::set_once`]).
 #[derive(Default)]
 pub(crate) struct Seen {
-    keys: Vec<String>,
+    keys: Vec<Key>,
 }
 
 impl Seen {
     /// Whether `key` was given already.
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        self.keys.iter().any(|k| k == key)
+    pub(crate) fn contains(&self, key: Key) -> bool {
+        self.keys.contains(&key)
     }
 
     /// Records `key` as given without reporting anything; `true` if it was not yet. For a
     /// key given in another form (a breaker's positional name) that was reported otherwise.
-    pub(crate) fn mark(&mut self, key: &str) -> bool {
+    pub(crate) fn mark(&mut self, key: Key) -> bool {
         let first = !self.contains(key);
         if first {
-            self.keys.push(key.to_owned());
+            self.keys.push(key);
         }
         first
     }
@@ -188,11 +191,11 @@ mod tests {
     fn set_once_reports_every_repeat() {
         let mut errors = Errors::new();
         let mut seen = Seen::default();
-        assert!(errors.set_once(&mut seen, "max_attempts", Span::call_site()));
-        assert!(errors.set_once(&mut seen, "max_delay", Span::call_site()));
-        assert!(!errors.set_once(&mut seen, "max_attempts", Span::call_site()));
-        assert!(!errors.set_once(&mut seen, "max_attempts", Span::call_site()));
-        assert!(seen.contains("max_delay"));
+        assert!(errors.set_once(&mut seen, Key::MaxAttempts, Span::call_site()));
+        assert!(errors.set_once(&mut seen, Key::MaxDelay, Span::call_site()));
+        assert!(!errors.set_once(&mut seen, Key::MaxAttempts, Span::call_site()));
+        assert!(!errors.set_once(&mut seen, Key::MaxAttempts, Span::call_site()));
+        assert!(seen.contains(Key::MaxDelay));
         assert_eq!(
             messages(&errors),
             [

@@ -1,14 +1,24 @@
-//! Duration literals: `"250ms"`, `"1m30s"`, `"1.5s"`.
+//! The one grammar of durations and numbers, shared by the attribute macros and the runtime.
 //!
-//! A duration is one or more `<number><unit>` parts, largest unit first, with no spaces
-//! inside. A number is an integer or a decimal (`1.5`); units are `h`, `m`, `s`, `ms`, `us`
-//! (or `µs`) and `ns`. The value is exact to the nanosecond (decimals are not rounded through
-//! a float; digits below a nanosecond are dropped).
+//! This file depends on nothing but `std`: the runtime compiles it as its `duration` module
+//! (for `RETRY_*` environment variables) and the macro crate compiles the very same file
+//! through a symlink (`retry-macros/src/parse/duration_grammar.rs`) for the attributes'
+//! literals, so `"1m30s"` means the same in both places and is rejected with the same words.
+//!
+//! A duration is one or more `<number><unit>` parts, largest unit first, each unit once, with
+//! no spaces inside. A number is an integer or a decimal (`1.5`); units are `h`, `m`, `s`,
+//! `ms`, `us` (or `µs`) and `ns`. The value is exact to the nanosecond (decimals are not
+//! rounded through a float; digits below a nanosecond are dropped).
+//!
+//! A plain number (a multiplier, a jitter fraction, a failure rate) is a decimal with an
+//! optional sign and exponent that an `f64` holds as a finite value: `1e400`, which a bare
+//! `str::parse::<f64>` turns into infinity, and the words `inf` and `NaN` are rejected.
 
 use std::fmt;
 use std::time::Duration;
 
-use syn::LitStr;
+/// What a duration looks like, for messages.
+const SHAPE: &str = "expected a duration such as \"500ms\", \"2s\" or \"1m30s\"";
 
 /// The units, largest first, with their length in nanoseconds.
 const UNITS: &[(&str, u128)] = &[
@@ -41,6 +51,8 @@ pub(crate) enum DurationError {
         /// The unit probably meant (`s` for `sec`).
         hint: Option<&'static str>,
     },
+    /// Something that is no duration at all: `"soon"`.
+    NotADuration,
     /// A unit with no number before it: `"ms"`.
     MissingNumber {
         /// The unit as written.
@@ -99,6 +111,7 @@ impl fmt::Display for DurationError {
                     None => write!(f, "expected one of ns, us, ms, s, m, h"),
                 }
             }
+            Self::NotADuration => write!(f, "{SHAPE}"),
             Self::MissingNumber { unit } => {
                 write!(f, "expected a number before `{unit}`, e.g. \"100{unit}\"")
             }
@@ -153,6 +166,9 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, DurationError> {
                 let found = rest.chars().next().unwrap_or(' ');
                 return Err(DurationError::BadChar { found });
             }
+            if unit_index(unit).is_none() {
+                return Err(DurationError::NotADuration);
+            }
             return Err(DurationError::MissingNumber { unit: unit.into() });
         }
         if unit.is_empty() {
@@ -190,26 +206,59 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     Ok(Duration::new(secs, nanos))
 }
 
-/// Parses a duration literal, with the error spanning the literal.
-pub(crate) fn parse_duration_lit(lit: &LitStr) -> syn::Result<Duration> {
-    parse_duration(&lit.value()).map_err(|e| syn::Error::new(lit.span(), e))
+/// Writes a duration the way a user would: `"1m30s"`, `"250ms"`, `"1s500ms"`, `"0s"`.
+// Used by the macro crate's messages (`initial_delay` above `max_delay`); the runtime writes
+// its durations rounded (`DurationText::Rounded`).
+#[allow(dead_code)]
+pub(crate) fn format_duration(duration: Duration) -> String {
+    DurationText::Exact(duration).to_string()
 }
 
-/// Writes a duration the way a user would: `"1m30s"`, `"250ms"`, `"1s500ms"`, `"0s"`.
-pub(crate) fn format_duration(duration: Duration) -> String {
-    if duration.is_zero() {
-        return "0s".into();
-    }
-    let mut left = duration.as_nanos();
-    let mut out = String::new();
-    for &(name, size) in UNITS {
-        let count = left / size;
-        if count > 0 {
-            out.push_str(&format!("{count}{name}"));
-            left %= size;
+/// A duration written in the grammar above, so every duration the library prints reads back.
+/// `Exact` keeps every unit (`"1m30s"`, `"1s500ms"`, `"0s"`). `Rounded` is for messages people
+/// read: tenths of a second under a minute (`"12.3s"`, to the nearest, so a wait computed a few
+/// microseconds after `12.3s` was set still reads `12.3s`), whole seconds from a minute up
+/// (`"2m5s"`), and the largest whole unit under a second (`"250ms"`, `"7us"`).
+#[derive(Clone, Copy, Debug)]
+// The macro crate writes exact durations only.
+#[allow(dead_code)]
+pub(crate) enum DurationText {
+    /// Every unit, to the nanosecond.
+    Exact(Duration),
+    /// Rounded for a message.
+    Rounded(Duration),
+}
+
+impl fmt::Display for DurationText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Exact(d) if d.is_zero() => write!(f, "0s"),
+            Self::Exact(d) => {
+                let mut left = d.as_nanos();
+                for &(name, size) in UNITS {
+                    let count = left / size;
+                    if count > 0 {
+                        write!(f, "{count}{name}")?;
+                        left %= size;
+                    }
+                }
+                Ok(())
+            }
+            Self::Rounded(d) if d >= Duration::from_secs(60) => {
+                Self::Exact(Duration::from_secs(d.as_secs())).fmt(f)
+            }
+            Self::Rounded(d) if d >= Duration::from_millis(999_950) / 1000 => {
+                let tenths = (d.as_nanos() + 50_000_000) / 100_000_000;
+                match (tenths / 10, tenths % 10) {
+                    (secs, 0) => write!(f, "{secs}s"),
+                    (secs, tenths) => write!(f, "{secs}.{tenths}s"),
+                }
+            }
+            Self::Rounded(d) if d.as_millis() >= 1 => write!(f, "{}ms", d.as_millis()),
+            Self::Rounded(d) if d.as_micros() >= 1 => write!(f, "{}us", d.as_micros()),
+            Self::Rounded(d) => write!(f, "{}ns", d.as_nanos()),
         }
     }
-    out
 }
 
 /// Splits `"1.5"` into `("1", "5")` and `"3"` into `("3", "")`, rejecting anything else.
@@ -266,9 +315,71 @@ fn unit_hint(unit: &str) -> Option<&'static str> {
     Some(hint)
 }
 
+/// Why a plain number does not parse. `Display` gives the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NumberError {
+    /// Not a decimal number: `"fast"`, `"1,5"`, `"inf"`.
+    Malformed,
+    /// A decimal no `f64` holds as a finite value: `1e400`.
+    NotFinite,
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed => write!(f, "expected a number such as `2`, `1.5` or `0.25`"),
+            Self::NotFinite => write!(
+                f,
+                "number out of range: it must be finite (an `f64` holds up to about 1.8e308)"
+            ),
+        }
+    }
+}
+
+/// Parses a plain decimal number (`2`, `-0.5`, `1.5e3`) into a finite `f64`. Surrounding
+/// spaces are ignored; range rules (at least 1, a fraction...) are the caller's.
+pub(crate) fn parse_number(text: &str) -> Result<f64, NumberError> {
+    let text = text.trim();
+    let decimal = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    if !decimal || !text.chars().any(|c| c.is_ascii_digit()) {
+        return Err(NumberError::Malformed);
+    }
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        Ok(_) => Err(NumberError::NotFinite),
+        Err(_) => Err(NumberError::Malformed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_durations_read_back() {
+        let cases = [
+            (Duration::from_millis(12_345), "12.3s"),
+            (Duration::from_micros(12_299_950), "12.3s"),
+            (Duration::from_millis(12_250), "12.3s"),
+            (Duration::from_millis(59_990), "60s"),
+            (Duration::from_millis(999), "999ms"),
+            (Duration::from_micros(999_960), "1s"),
+            (Duration::from_secs(2), "2s"),
+            (Duration::from_millis(250), "250ms"),
+            (Duration::from_secs(125), "2m5s"),
+            (Duration::from_secs(120), "2m"),
+            (Duration::from_secs(3725), "1h2m5s"),
+            (Duration::from_micros(7), "7us"),
+            (Duration::ZERO, "0ns"),
+        ];
+        for (d, want) in cases {
+            let text = DurationText::Rounded(d).to_string();
+            assert_eq!(text, want);
+            assert!(parse_duration(&text).is_ok(), "{text} reads back");
+        }
+    }
 
     fn ok(text: &str) -> Duration {
         parse_duration(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))
@@ -358,6 +469,16 @@ mod tests {
     }
 
     #[test]
+    fn garbage_says_what_a_duration_looks_like() {
+        let shape = "expected a duration such as \"500ms\", \"2s\" or \"1m30s\"";
+        assert_eq!(err("soon"), shape);
+        assert_eq!(err("later5s"), shape);
+        assert_eq!(parse_duration("sec"), Err(DurationError::NotADuration));
+        // A real unit with no number says so.
+        assert_eq!(err("s"), "expected a number before `s`, e.g. \"100s\"");
+    }
+
+    #[test]
     fn malformed() {
         assert_eq!(err("ms"), "expected a number before `ms`, e.g. \"100ms\"");
         assert_eq!(
@@ -411,19 +532,6 @@ mod tests {
     }
 
     #[test]
-    fn lit_errors_span_the_literal() {
-        let lit: LitStr = syn::parse_str("\"5sec\"").unwrap();
-        let error = parse_duration_lit(&lit).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "unknown duration unit `sec`; did you mean `s`?"
-        );
-        assert_eq!(error.span().source_text().as_deref(), Some("\"5sec\""));
-        let lit: LitStr = syn::parse_str("\"1m30s\"").unwrap();
-        assert_eq!(parse_duration_lit(&lit).unwrap(), Duration::from_secs(90));
-    }
-
-    #[test]
     fn formats_back() {
         assert_eq!(format_duration(Duration::ZERO), "0s");
         assert_eq!(format_duration(Duration::from_secs(90)), "1m30s");
@@ -436,5 +544,35 @@ mod tests {
         for text in ["1h2m3s4ms5us6ns", "10s", "7ns", "2h"] {
             assert_eq!(format_duration(ok(text)), text);
         }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("2"), Ok(2.0));
+        assert_eq!(parse_number("1.5"), Ok(1.5));
+        assert_eq!(parse_number(" 0.25 "), Ok(0.25));
+        assert_eq!(parse_number("-0.5"), Ok(-0.5));
+        assert_eq!(parse_number("1.5e3"), Ok(1500.0));
+        assert_eq!(parse_number("1e-400"), Ok(0.0));
+    }
+
+    #[test]
+    fn numbers_must_be_finite_decimals() {
+        for text in ["1e400", "-1e400", "1e999"] {
+            assert_eq!(parse_number(text), Err(NumberError::NotFinite), "{text}");
+        }
+        assert_eq!(
+            NumberError::NotFinite.to_string(),
+            "number out of range: it must be finite (an `f64` holds up to about 1.8e308)"
+        );
+        for text in [
+            "", " ", "inf", "-inf", "NaN", "infinity", "fast", "1,5", "1.2.3", "e5", ".",
+        ] {
+            assert_eq!(parse_number(text), Err(NumberError::Malformed), "{text:?}");
+        }
+        assert_eq!(
+            NumberError::Malformed.to_string(),
+            "expected a number such as `2`, `1.5` or `0.25`"
+        );
     }
 }

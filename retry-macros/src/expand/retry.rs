@@ -1,4 +1,5 @@
-//! Code generation of `#[retry_on_failure]`: a thin call into the runtime's loop.
+//! Code generation of `#[retry_on_failure]`: the plan read from the arguments, and a thin
+//! call into the runtime's loop.
 //!
 //! A sync function becomes
 //!
@@ -9,47 +10,45 @@
 //!     if false { return marker.value(); }      // ties the marker to R: closures need no types
 //!     check_result(&marker);                   // "not a Result", placed at the return type
 //!     {
-//!         let retry = Retry::new(&const { <base>.<setters> })   // checked at compile time
-//!             .site(&SITE, <Some(type_name::<Self>) for methods>)
-//!             .show_error(<Display, else Debug, else nothing>);
+//!         let retry = retry_at_site(&const { <base>.<setters> }, &SITE,   // checked at compile time
+//!                                   <Some(type_name::<Self>) for methods>);
+//!         let retry = Retry::show_error(retry, <Display, else Debug, else nothing>);
 //!         let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
-//!         retry.run_owned(|| { <body> })       // `?` and `return` end one attempt
+//!         run_sync(retry, || { <body> })       // `?` and `return` end one attempt
 //!     }
 //! }
 //! ```
 //!
-//! and an async one loops on a fresh `async { <body> }` per attempt, so the arguments are
-//! borrowed anew each time and the future stays `Send` when the body's is. Only the policy
-//! pointer and the small call state live in the future while an attempt runs; the `Retry` with
-//! its options is built after a failure:
+//! and an async one runs the runtime's one async loop (`retry_async_loop!`, the same as
+//! `retry_async` and `Retry::run_async`) on a fresh `async { <body> }` per attempt, so the
+//! arguments are borrowed anew each time and the future stays `Send` when the body's is. Only
+//! the small call state lives in the future while an attempt runs (nothing but its tag before
+//! the first failure); the `Retry` with its options is built after a failure:
 //!
 //! ```text
 //!     let policy = &const { .. };
-//!     let mut state = async_state(<hooks or max_elapsed need the clock>);
-//!     loop {
-//!         let error = match async { <body> }.await { Ok(v) => break Ok(v), Err(e) => e };
-//!         let retry = Retry::new(policy).site(..) <options>;
-//!         let delay = match async_decide(&retry, &mut state, &error) {
-//!             Some(d) => d,
-//!             None => break Err(error),
-//!         };
-//!         pause(delay).await;                  // zero: no timer, no yield
-//!     }
+//!     let mut state = AsyncState::start(<hooks or max_elapsed need the clock>);
+//!     retry_async_loop!(async { <body> }.await, |error| {
+//!         let retry = retry_at_site(policy, ..) <options>;
+//!         async_decide(&retry, &mut state, &error)   // the sleep, or None: give up
+//!     })                                       // zero sleep: no timer, no yield
 //! ```
 //!
 //! With `budget = "name"` a `static BudgetSite` joins the `Retry` (an async call deposits once
 //! before its loop).
 //!
-//! In a stack (see `stack`), `<body>` is the expression of the layer below; the loop is an
+//! In a stack (see `driver`), `<body>` is the expression of the layer below; the loop is an
 //! expression (`break` with the result), so a layer above sees the result.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
+use super::{duration_tokens, respan, runtime_path, FnContext, Wrapped};
+use crate::parse::values::{Backoff, Jitter, Setting};
+use crate::parse::RetryArgs;
 use crate::shape::Flavor;
-use crate::stack::{Cx, Inner};
 
 /// One `RetryPolicy` setter: `RetryPolicy::method(policy, args)`, placed at `span` (its key).
 pub(crate) struct Setter {
@@ -84,14 +83,14 @@ pub(crate) struct RetryPlan {
 /// at once). The loop's `break`s sit directly in its own body (a layer below is a complete
 /// expression, the user's body a closure or an `async` block), so they need no label.
 pub(crate) fn layer(
-    cx: &Cx,
+    ctx: &FnContext,
     krate: &TokenStream,
     plan: RetryPlan,
-    inner: Inner,
+    inner: Wrapped,
     open: Option<&Ident>,
 ) -> TokenStream {
     let private = quote!(#krate::__private);
-    let flavor = cx.flavor;
+    let flavor = ctx.flavor;
     let retry = format_ident!("__retry", span = Span::mixed_site());
     // The same hygienic names, placed at a user's token so errors point there.
     let retry_at = |span: Span| syn::Ident::new("__retry", Span::mixed_site().located_at(span));
@@ -121,9 +120,6 @@ pub(crate) fn layer(
         _ => None,
     };
 
-    // Without `env`, an inline `const { }` block: it may name `Self` and generic parameters
-    // (`policy = Self::POLICY`) and is promoted to `'static`. With `env`, a `static` holds the
-    // overrides, and a `static` cannot name them.
     // An inline `const { }` block: it may name `Self` and generic parameters
     // (`policy = Self::POLICY`) and is promoted to `'static`. One block, evaluated once, so an
     // error in the policy is reported once.
@@ -157,10 +153,10 @@ pub(crate) fn layer(
     };
 
     // The site names the function (a method's `Type::name` is built on the first failure,
-    // never on the success path) and counts retries and give-ups; the shower lets events show
+    // never on the success path) and counts retries and give-ups; `show_error` lets events show
     // the error when its type can be shown.
-    let (site, self_type) = (&cx.site, cx.self_type());
-    let shower = cx.shower(krate);
+    let (site, self_type) = (&ctx.site, ctx.self_type());
+    let show_error = ctx.pick_show_error(krate);
     let budget = plan.budget.as_ref().map(|name| {
         let budget = format_ident!("__RETRY_BUDGET", span = Span::mixed_site());
         (
@@ -176,39 +172,31 @@ pub(crate) fn layer(
         quote! {
             let #retry = #private::retry_at_site(#policy, &#site, #self_type);
             #with_budget
-            let #retry = #krate::Retry::show_error(#retry, #shower);
+            let #retry = #krate::Retry::show_error(#retry, #show_error);
         }
     };
 
     // Each option is typed through the marker, placed at the user's expression so a closure of
-    // the wrong type is reported there.
+    // the wrong type is reported there. Without an expression, only the stop flag is set.
     let mut options = TokenStream::new();
-    let mut typed = |expr: &Option<Expr>, how: &str, method: &str, stop: Option<TokenStream>| {
-        match expr {
-            Some(expr) => {
-                let span = expr.span();
-                let how = syn::Ident::new(how, span);
-                let method = syn::Ident::new(method, span);
-                let (marker_here, retry_here) = (cx.marker_at(span), retry_at(span));
-                let krate_here = respan(krate, span);
-                let value = quote_spanned!(span=> #marker_here.#how(#expr));
-                let value = match &stop {
-                    Some(flag) => quote!(#private::StopIf(#flag, #value)),
-                    None => value,
-                };
-                options.extend(quote_spanned! {span=>
-                    let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
-                });
-            }
-            None => {
-                if let Some(flag) = stop {
-                    let method = syn::Ident::new(method, Span::call_site());
-                    options.extend(quote! {
-                        let #retry = #krate::Retry::#method(#retry, #private::StopIf(#flag, #krate::Unset));
-                    });
-                }
-            }
+    let mut option = |expr: &Option<Expr>, how: &str, method: &str, stop: Option<TokenStream>| {
+        if expr.is_none() && stop.is_none() {
+            return;
         }
+        let span = expr.as_ref().map_or_else(Span::call_site, Spanned::span);
+        let method = syn::Ident::new(method, span);
+        let (krate_here, retry_here) = match expr {
+            Some(_) => (respan(krate, span), retry_at(span)),
+            None => (krate.clone(), retry.clone()),
+        };
+        let value = ctx.typed(krate, expr.as_ref(), how);
+        let value = match &stop {
+            Some(flag) => quote!(#private::StopIf(#flag, #value)),
+            None => value,
+        };
+        options.extend(quote_spanned! {span=>
+            let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
+        });
     };
     // A rejection by an open circuit below is a permanent error: checked first, with `unless`.
     let stop = open.map(|flag| {
@@ -218,11 +206,11 @@ pub(crate) fn layer(
             quote!(&#flag)
         }
     });
-    typed(&plan.when, "predicate", "when", None);
-    typed(&plan.unless, "predicate", "unless", stop);
-    typed(&plan.retry_after, "hint", "retry_after", None);
-    typed(&plan.on_retry, "event_hook", "on_retry", None);
-    typed(&plan.on_give_up, "event_hook", "on_give_up", None);
+    option(&plan.when, "predicate", "when", None);
+    option(&plan.unless, "predicate", "unless", stop);
+    option(&plan.retry_after, "hint", "retry_after", None);
+    option(&plan.on_retry, "event_hook", "on_retry", None);
+    option(&plan.on_give_up, "event_hook", "on_give_up", None);
 
     let build_retry = new_retry(&policy_ref);
 
@@ -231,13 +219,13 @@ pub(crate) fn layer(
             let flag = open.map(|flag| quote!(let #flag = ::core::cell::Cell::new(false);));
             // Placed at the body: a move out of an argument is reported at the user's move.
             let closure = match inner {
-                Inner::Body(body) => {
+                Wrapped::Body(body) => {
                     let span = body.brace_token.span.join();
-                    let marker = cx.marker_at(span);
+                    let marker = ctx.marker_at(span);
                     let krate = respan(krate, span);
                     quote_spanned!(span=> #krate::__private::Marker::attempt(&#marker, || #body))
                 }
-                Inner::Expr(e) => quote!(|| #e),
+                Wrapped::Layer(e) => quote!(|| #e),
             };
             quote! {{
                 #policy_items
@@ -264,35 +252,33 @@ pub(crate) fn layer(
                         syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
                     let method = syn::Ident::new("with_timeout", span);
                     let future = match inner {
-                        Inner::Body(body) => {
+                        Wrapped::Body(body) => {
                             let body_span = body.brace_token.span.join();
                             quote_spanned!(body_span=> async #body)
                         }
-                        Inner::Expr(e) => quote!(async { #e }),
+                        Wrapped::Layer(e) => quote!(async { #e }),
                     };
-                    quote!(#state_here.#method(#policy(), #future).await)
+                    quote!(#state_here.#method(#policy, #future).await)
                 }
                 None => match inner {
-                    Inner::Body(body) => {
+                    Wrapped::Body(body) => {
                         let body_span = body.brace_token.span.join();
                         quote_spanned!(body_span=> async #body.await)
                     }
-                    Inner::Expr(e) => e,
+                    Wrapped::Layer(e) => e,
                 },
             };
             let flag = open.map(|flag| quote!(let mut #flag = false;));
             // A call deposits into its budget once, before its first attempt.
             let deposit = budget.as_ref().map(|(b, _)| quote!(#b.deposit();));
-            let build_retry = new_retry(&quote!(#policy()));
-            // The policy as a closure that captures nothing: the future stores no pointer to
-            // it, and a constant policy folds into every use.
+            let build_retry = new_retry(&quote!(#policy));
             quote! {{
                 #policy_items
                 #budget_item
                 #deposit
-                let #policy = || -> &'static #krate::RetryPolicy { #policy_ref };
+                let #policy: &'static #krate::RetryPolicy = #policy_ref;
                 let mut #state = #private::AsyncState::start(
-                    #hooks_need_clock || #policy().get_max_elapsed().is_some(),
+                    #hooks_need_clock || #policy.get_max_elapsed().is_some(),
                 );
                 #flag
                 #private::retry_async_loop!(#attempt, |#error| {
@@ -305,14 +291,90 @@ pub(crate) fn layer(
     }
 }
 
-/// The same tokens, located at `span` (keeping their hygiene).
-pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|mut t| {
-            t.set_span(t.span().located_at(span));
-            t
-        })
-        .collect()
+/// What the expansion of `args` does: the policy expression and the options.
+pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
+    let krate = runtime_path(&args.krate);
+    let mut setters = Vec::new();
+    let mut set = |method: &'static str, args: TokenStream, span: Span| {
+        setters.push(Setter { method, args, span });
+    };
+    let base = match (&args.policy, &args.backoff) {
+        (Some(policy), backoff) => {
+            if let Some(b) = backoff {
+                let variant = syn::Ident::new(b.value.variant(), Span::call_site());
+                set("backoff", quote!(#krate::Backoff::#variant), b.key_span);
+            }
+            let path = &policy.value;
+            quote_spanned!(policy.value_span=> #path)
+        }
+        (None, backoff) => {
+            let ctor = syn::Ident::new(
+                backoff
+                    .as_ref()
+                    .map_or(Backoff::Exponential, |b| b.value)
+                    .name(),
+                Span::call_site(),
+            );
+            quote!(#krate::RetryPolicy::#ctor())
+        }
+    };
+
+    let count = |s: &Setting<u32>| {
+        let n = Literal::u32_suffixed(s.value);
+        quote!(#n)
+    };
+    if let Some(s) = &args.max_attempts {
+        set("max_attempts", count(s), s.key_span);
+    }
+    if let Some(s) = &args.max_retries {
+        set("max_retries", count(s), s.key_span);
+    }
+    if let Some(s) = &args.multiplier {
+        let m = Literal::f64_suffixed(s.value);
+        set("multiplier", quote!(#m), s.key_span);
+    }
+    if let Some(s) = &args.jitter {
+        let j = match s.value {
+            Jitter::None => quote!(#krate::Jitter::None),
+            Jitter::Full => quote!(#krate::Jitter::Full),
+            Jitter::Equal => quote!(#krate::Jitter::Equal),
+            Jitter::Fraction(f) => {
+                let f = Literal::f64_suffixed(f);
+                quote!(#krate::Jitter::Fraction(#f))
+            }
+        };
+        set("jitter", j, s.key_span);
+    }
+    match (&args.initial_delay, &args.max_delay) {
+        (Some(i), Some(m)) => {
+            // Both together, checked against each other only: the order they override a
+            // `policy` in must not matter.
+            let (iv, mv) = (duration_tokens(i.value), duration_tokens(m.value));
+            set("__delays", quote!(#iv, #mv), i.later_key(m));
+        }
+        (Some(i), None) => set("initial_delay", duration_tokens(i.value), i.key_span),
+        (None, Some(m)) => set("max_delay", duration_tokens(m.value), m.key_span),
+        (None, None) => {}
+    }
+    if let Some(s) = &args.max_elapsed {
+        set("max_elapsed", duration_tokens(s.value), s.key_span);
+    }
+    if let Some(s) = &args.timeout {
+        set("timeout", duration_tokens(s.value), s.key_span);
+    }
+
+    let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());
+    RetryPlan {
+        base,
+        setters,
+        when: expr(&args.when),
+        unless: expr(&args.unless),
+        retry_after: expr(&args.retry_after),
+        on_retry: expr(&args.on_retry),
+        on_give_up: expr(&args.on_give_up),
+        env: args.env.as_ref().map(|s| s.value.clone()),
+        budget: args.budget.as_ref().map(|s| s.value.clone()),
+        timeout: args.timeout.as_ref().map(|s| s.key_span),
+        from_policy: args.policy.as_ref().map(|s| s.key_span),
+    }
 }

@@ -1,0 +1,89 @@
+//! A stack of layers fused into the function's one new body (see the crate docs): each
+//! attribute's layer wraps the one below it, the innermost wraps the user's body.
+
+use proc_macro2::Span;
+use quote::{format_ident, quote};
+use syn::{Block, Ident};
+
+use super::{breaker, fallback, respan, retry, runtime_path, FnContext, Wrapped};
+use crate::parse::Layer;
+use crate::shape::PassedArg;
+
+/// The function's new body: the layers fused around the user's `body`, innermost last in
+/// `layers` (see the crate docs), after the prologue every layer shares (the site, the type
+/// marker tied to the return type, the check that it is a `Result`).
+pub(crate) fn fused_body(
+    ctx: &FnContext,
+    layers: &[Layer],
+    passed: &[PassedArg],
+    body: Block,
+    return_span: Span,
+) -> Block {
+    // The flag a rejecting breaker raises for the nearest retry above it (a fallback in
+    // between takes the rejection over instead).
+    let mut flags: Vec<Option<Ident>> = Vec::with_capacity(layers.len());
+    let mut current: Option<Ident> = None;
+    for (i, layer) in layers.iter().enumerate() {
+        match layer {
+            Layer::Retry(_) => {
+                current = Some(format_ident!(
+                    "__retry_open_{}",
+                    i,
+                    span = Span::mixed_site()
+                ))
+            }
+            Layer::Fallback(_) => current = None,
+            Layer::Breaker(_) => {}
+        }
+        flags.push(current.clone());
+    }
+    let breaker_below = |i: usize| {
+        layers[i + 1..]
+            .iter()
+            .take_while(|l| !matches!(l, Layer::Retry(_) | Layer::Fallback(_)))
+            .any(|l| matches!(l, Layer::Breaker(_)))
+    };
+    let retry_above = |i: usize| layers[..i].iter().any(|l| matches!(l, Layer::Retry(_)));
+
+    let mut inner = Wrapped::Body(body);
+    for (i, layer) in layers.iter().enumerate().rev() {
+        let krate = runtime_path(layer.krate());
+        let expr = match layer {
+            Layer::Retry(args) => {
+                let flag = if breaker_below(i) {
+                    flags[i].as_ref()
+                } else {
+                    None
+                };
+                retry::layer(ctx, &krate, retry::plan(args), inner, flag)
+            }
+            Layer::Breaker(b) => breaker::layer(ctx, &krate, b, inner, flags[i].as_ref()),
+            Layer::Fallback(f) => fallback::layer(ctx, &krate, f, passed, inner, retry_above(i)),
+        };
+        inner = Wrapped::Layer(expr);
+    }
+    let Wrapped::Layer(expr) = inner else {
+        unreachable!("at least one layer")
+    };
+
+    let krate = runtime_path(layers[0].krate());
+    let marker = &ctx.marker;
+    let site = &ctx.site;
+    let name = &ctx.name;
+    let private = quote!(#krate::__private);
+    let marker_here = ctx.marker_at(return_span);
+    let private_here = respan(&private, return_span);
+    // `check_result` at the return type: "not a `Result`" is reported there.
+    let check = quote::quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
+    syn::parse2(quote! {{
+        static #site: #private::Site = #private::Site::new(#name);
+        let #marker = #private::Marker::new();
+        #[allow(unreachable_code, clippy::diverging_sub_expression)]
+        if false {
+            return #marker.value();
+        }
+        #check
+        #expr
+    }})
+    .expect("generated block parses")
+}

@@ -1,0 +1,174 @@
+//! Code generation: the token helpers every layer shares, and one module per attribute.
+//!
+//! Every layer reaches the runtime through absolute paths into its `__private` module (or
+//! the public API), spanned at the user's tokens where an error should point. A layer is an
+//! expression producing the function's result; [`Wrapped`] is what it wraps (the user's body
+//! or the layer below) and [`FnContext`] what all layers of one function share; [`fused`]
+//! puts the layers of a stack together. This module imports none of its children.
+
+use std::time::Duration;
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::spanned::Spanned;
+use syn::{Block, Expr, Ident};
+
+use crate::parse::values::Setting;
+use crate::shape::Flavor;
+
+mod breaker;
+mod fallback;
+pub(crate) mod fused;
+mod retry;
+
+/// What every layer of one expansion shares.
+pub(crate) struct FnContext {
+    pub(crate) flavor: Flavor,
+    /// The function's name as written (`chat`).
+    pub(crate) name: String,
+    pub(crate) has_receiver: bool,
+    /// The hygienic type marker tied to the return type.
+    pub(crate) marker: Ident,
+    /// The function's `static` [`Site`]: its name and statistics, shared by every layer.
+    pub(crate) site: Ident,
+}
+
+impl FnContext {
+    /// The marker, placed at `span` (errors about it point there).
+    pub(crate) fn marker_at(&self, span: Span) -> Ident {
+        Ident::new("__retry_marker", Span::mixed_site().located_at(span))
+    }
+
+    /// A user's option (`when`, `on_fallback`...) typed through the marker's `how` method,
+    /// placed at the expression so a closure of the wrong type is reported there; `Unset` when
+    /// not given.
+    pub(crate) fn typed(
+        &self,
+        krate: &TokenStream,
+        option: Option<&Expr>,
+        how: &str,
+    ) -> TokenStream {
+        match option {
+            Some(expr) => {
+                let span = expr.span();
+                let marker_here = self.marker_at(span);
+                let how = Ident::new(how, span);
+                quote::quote_spanned!(span=> #marker_here.#how(#expr))
+            }
+            None => quote!(#krate::Unset),
+        }
+    }
+
+    /// `Some(type_name::<Self>)` for methods (named `Type::f`), else `None`.
+    pub(crate) fn self_type(&self) -> TokenStream {
+        self_type(self.has_receiver)
+    }
+
+    /// The name reported for this function: `"f"`, or `Type::f` for methods (built once, on
+    /// first use, off the success path).
+    pub(crate) fn name_expr(&self) -> TokenStream {
+        let (site, self_type) = (&self.site, self.self_type());
+        quote!(#site.name(#self_type))
+    }
+
+    /// Picks how events show the error: its `Display`, else its `Debug`, else nothing, by
+    /// autoref on the marker (no bound on `E`).
+    pub(crate) fn pick_show_error(&self, krate: &TokenStream) -> TokenStream {
+        let marker = &self.marker;
+        quote!({
+            #[allow(unused_imports)]
+            use #krate::__private::autoref::*;
+            #[allow(clippy::needless_borrow)]
+            let show_error = (&&&#marker).pick_show_error();
+            show_error
+        })
+    }
+}
+
+fn self_type(method: bool) -> TokenStream {
+    if method {
+        quote!(::core::option::Option::Some(::core::any::type_name::<Self>))
+    } else {
+        quote!(::core::option::Option::None)
+    }
+}
+
+/// `"f"`, or for a method (`Self::f`) a per-site cache of `Type::f`.
+pub(crate) fn name_expr(krate: &TokenStream, name: &str, method: bool) -> TokenStream {
+    if method {
+        let cache = format_ident!("__RETRY_NAME", span = Span::mixed_site());
+        let self_type = self_type(true);
+        quote!({
+            static #cache: #krate::__private::Site = #krate::__private::Site::new(#name);
+            #cache.name(#self_type)
+        })
+    } else {
+        quote!(#name)
+    }
+}
+
+/// What a layer wraps: the user's body, or the expression of the layer below.
+pub(crate) enum Wrapped {
+    /// The user's body (for the innermost layer).
+    Body(Block),
+    /// The expression of the layer below.
+    Layer(TokenStream),
+}
+
+impl Wrapped {
+    /// An expression that runs what is wrapped one time and gives its result (a breaker's
+    /// guarded call, a fallback's primary).
+    pub(crate) fn run_once(self, ctx: &FnContext, krate: &TokenStream) -> TokenStream {
+        match self {
+            // Typed by the return type, so a layer below that is a loop (`break Ok(v)`) gets
+            // its coercions too.
+            Wrapped::Layer(e) => {
+                let marker = &ctx.marker;
+                quote!(#krate::__private::Marker::tie(&#marker, #e))
+            }
+            Wrapped::Body(body) => {
+                let span = body.brace_token.span.join();
+                let marker = ctx.marker_at(span);
+                let krate = respan(krate, span);
+                if ctx.flavor.is_async() {
+                    // The body is the argument of `tie`, so it is checked against the return type
+                    // (`Ok(&self.name)` coerces to `Result<&str, E>`).
+                    quote::quote_spanned!(span=> async { #krate::__private::Marker::tie(&#marker, #body) }.await)
+                } else {
+                    // A closure, so `?` and `return` end this run of the body only.
+                    quote::quote_spanned!(span=> #krate::__private::Marker::call(&#marker, || #body))
+                }
+            }
+        }
+    }
+}
+
+/// The runtime crate's path: `crate = "..."`, or `::retry_runtime`.
+pub(crate) fn runtime_path(krate: &Option<Setting<syn::Path>>) -> TokenStream {
+    match krate {
+        Some(k) => {
+            let path = &k.value;
+            quote!(#path)
+        }
+        None => quote!(::retry_runtime),
+    }
+}
+
+/// `Duration` as a `const` expression.
+pub(crate) fn duration_tokens(d: Duration) -> TokenStream {
+    let secs = Literal::u64_suffixed(d.as_secs());
+    let nanos = Literal::u32_suffixed(d.subsec_nanos());
+    quote!(::core::time::Duration::new(#secs, #nanos))
+}
+
+/// The same tokens, located at `span` (keeping their hygiene).
+pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(t.span().located_at(span));
+            t
+        })
+        .collect()
+}

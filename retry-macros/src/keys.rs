@@ -1,0 +1,411 @@
+//! Every key of the three attributes, declared once.
+//!
+//! A key's name, the kind of value it takes (with its single-value rules: bounds, "greater
+//! than zero") and the example shown in messages are declared in one line of `keys!` below; each
+//! attribute's table ([`RETRY`], [`BREAKER`], [`FALLBACK`]) lists its keys in the order of the
+//! documentation with the names other retry and breaker libraries use for them. Every stage
+//! reads these tables: acceptance of a key, the "did you mean" suggestions
+//! ([`crate::suggest`]), the examples in messages, and the dispatch that stores a value, which
+//! matches on [`Key`] rather than on strings. This module depends on nothing else in the crate.
+
+/// An allowed range of a plain number, with the words that say it.
+#[derive(Clone, Copy)]
+pub(crate) struct Range {
+    /// Whether a value is allowed.
+    pub(crate) contains: fn(f64) -> bool,
+    /// What the rule says after the key: "must be at least 1.0".
+    pub(crate) rule: &'static str,
+    /// Whether a whole number up to 100 was probably meant as a percentage ("for 50% write
+    /// `0.5`").
+    pub(crate) percent_hint: bool,
+}
+
+/// The kind of value a key takes, and the rules a single value must follow.
+#[derive(Clone, Copy)]
+pub(crate) enum Value {
+    /// An integer literal in `min..=max`.
+    Count { min: u32, max: u32 },
+    /// A float or integer literal in a range.
+    Number(Range),
+    /// A duration string; with `nonzero`, `"0s"` is an error.
+    Duration { nonzero: bool },
+    /// One of the backoff words (`exponential`...).
+    Backoff,
+    /// One of the jitter words, or a fraction in this range.
+    Jitter(Range),
+    /// A closure, a path or any other expression but a literal.
+    Callable,
+    /// A non-empty string; the text says what is missing ("`budget` needs a name").
+    Label { empty: &'static str },
+    /// An environment variable prefix string: `"LLM"`.
+    EnvPrefix,
+    /// A plain path to a constant: `MY_POLICY`.
+    Policy,
+    /// A path written as a string: `"::retry_runtime"`.
+    CratePath,
+    /// A breaker's name: an identifier or a non-empty string.
+    BreakerName,
+    /// One fallback target or a list of them: paths to functions.
+    Targets,
+}
+
+/// Declares [`Key`] and what each key is, one line a key.
+macro_rules! keys {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $value:expr, $example:literal;)*) => {
+        /// A key of one of the attributes.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Key {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Key {
+            /// Every key, for looking one up by name.
+            const ALL: &'static [Key] = &[$(Key::$variant),*];
+
+            /// The key as written in an attribute.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(Key::$variant => $name,)*
+                }
+            }
+
+            /// The kind of value the key takes.
+            pub(crate) fn value(self) -> Value {
+                match self {
+                    $(Key::$variant => $value,)*
+                }
+            }
+
+            /// A typical value, for messages: `3` for `max_attempts`.
+            pub(crate) fn example(self) -> &'static str {
+                match self {
+                    $(Key::$variant => $example,)*
+                }
+            }
+        }
+    };
+}
+
+/// At least one: counts of calls and thresholds.
+const AT_LEAST_ONE: Value = Value::Count {
+    min: 1,
+    max: u32::MAX,
+};
+
+keys! {
+    // ---- #[retry_on_failure] ----
+    /// Calls in all.
+    MaxAttempts = "max_attempts", AT_LEAST_ONE, "3";
+    /// `max_attempts - 1`.
+    MaxRetries = "max_retries", Value::Count { min: 0, max: u32::MAX - 1 }, "2";
+    Backoff = "backoff", Value::Backoff, "exponential";
+    InitialDelay = "initial_delay", Value::Duration { nonzero: false }, "\"100ms\"";
+    MaxDelay = "max_delay", Value::Duration { nonzero: true }, "\"10s\"";
+    Multiplier = "multiplier", Value::Number(Range {
+        contains: |m| m >= 1.0,
+        rule: "must be at least 1.0",
+        percent_hint: false,
+    }), "2.0";
+    Jitter = "jitter", Value::Jitter(Range {
+        contains: |f| (0.0..=1.0).contains(&f),
+        rule: "fraction must be in 0.0..=1.0",
+        percent_hint: false,
+    }), "full";
+    MaxElapsed = "max_elapsed", Value::Duration { nonzero: true }, "\"30s\"";
+    /// Per-attempt timeout.
+    Timeout = "timeout", Value::Duration { nonzero: true }, "\"5s\"";
+    When = "when", Value::Callable, "|e| e.is_transient()";
+    Unless = "unless", Value::Callable, "|e| e.is_permanent()";
+    RetryAfter = "retry_after", Value::Callable, "|e| e.retry_after()";
+    OnRetry = "on_retry", Value::Callable, "|event| log(event)";
+    OnGiveUp = "on_give_up", Value::Callable, "|event| log(event)";
+    Budget = "budget", Value::Label { empty: "`budget` needs a name" }, "\"api\"";
+    Env = "env", Value::EnvPrefix, "\"LLM\"";
+    Policy = "policy", Value::Policy, "MY_POLICY";
+    Crate = "crate", Value::CratePath, "\"::retry_runtime\"";
+    // ---- #[circuit_breaker] ----
+    Name = "name", Value::BreakerName, "\"openai\"";
+    FailureThreshold = "failure_threshold", AT_LEAST_ONE, "5";
+    FailureRate = "failure_rate", Value::Number(Range {
+        contains: |r| r > 0.0 && r <= 1.0,
+        rule: "must be in (0, 1]",
+        percent_hint: true,
+    }), "0.5";
+    Window = "window", Value::Duration { nonzero: true }, "\"60s\"";
+    MinCalls = "min_calls", AT_LEAST_ONE, "10";
+    ResetTimeout = "reset_timeout", Value::Duration { nonzero: true }, "\"30s\"";
+    SuccessThreshold = "success_threshold", AT_LEAST_ONE, "2";
+    HalfOpenMaxCalls = "half_open_max_calls", AT_LEAST_ONE, "1";
+    OnStateChange = "on_state_change", Value::Callable, "|change| log(change)";
+    // ---- #[fallback] ----
+    To = "to", Value::Targets, "backup";
+    OnFallback = "on_fallback", Value::Callable, "|event| log(event)";
+}
+
+impl Key {
+    /// The key named `name` in any of the attributes.
+    pub(crate) fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.iter().copied().find(|key| key.name() == name)
+    }
+
+    /// "`max_attempts = 3`".
+    pub(crate) fn example_text(self) -> String {
+        format!("`{} = {}`", self.name(), self.example())
+    }
+}
+
+/// The example value of the key called `name`, or `...` for a name that is no key.
+pub(crate) fn example_of(name: &str) -> &'static str {
+    Key::from_name(name).map_or("...", Key::example)
+}
+
+/// One attribute: its name, and its keys with the names other libraries use for them.
+pub(crate) struct Attribute {
+    /// The attribute's name, without `#[]`.
+    pub(crate) name: &'static str,
+    /// Every key it accepts, in the order of the documentation, each with its aliases.
+    pub(crate) keys: &'static [(Key, &'static [&'static str])],
+}
+
+impl Attribute {
+    /// Its key called `name`.
+    pub(crate) fn key(&self, name: &str) -> Option<Key> {
+        self.keys
+            .iter()
+            .map(|&(key, _)| key)
+            .find(|key| key.name() == name)
+    }
+
+    /// Whether it accepts `key`.
+    pub(crate) fn has(&self, key: Key) -> bool {
+        self.keys.iter().any(|&(k, _)| k == key)
+    }
+
+    /// The names of its keys, in order.
+    pub(crate) fn key_names(&self) -> Vec<&'static str> {
+        self.keys.iter().map(|(key, _)| key.name()).collect()
+    }
+
+    /// `(alias, key)` for every alias of its keys.
+    pub(crate) fn aliases(&self) -> impl Iterator<Item = (&'static str, Key)> + '_ {
+        self.keys
+            .iter()
+            .flat_map(|&(key, aliases)| aliases.iter().map(move |&alias| (alias, key)))
+    }
+}
+
+/// `#[retry_on_failure(...)]`.
+pub(crate) const RETRY: Attribute = Attribute {
+    name: "retry_on_failure",
+    keys: &[
+        (
+            Key::MaxAttempts,
+            &[
+                "attempts",
+                "tries",
+                "max_tries",
+                "num_attempts",
+                "stop_after_attempt",
+            ],
+        ),
+        (Key::MaxRetries, &["retries", "num_retries", "retry_count"]),
+        (Key::Backoff, &["strategy", "backoff_strategy"]),
+        (
+            Key::InitialDelay,
+            &[
+                "base_delay",
+                "min_delay",
+                "initial_interval",
+                "initial_backoff",
+                "base",
+                "delay",
+            ],
+        ),
+        (
+            Key::MaxDelay,
+            &["max_backoff", "max_interval", "max_wait", "max_sleep"],
+        ),
+        (
+            Key::Multiplier,
+            &[
+                "backoff_factor",
+                "backoff_multiplier",
+                "exponential_base",
+                "factor",
+            ],
+        ),
+        (Key::Jitter, &["randomization_factor", "jitter_factor"]),
+        (
+            Key::MaxElapsed,
+            &[
+                "max_elapsed_time",
+                "max_time",
+                "max_duration",
+                "deadline",
+                "total_timeout",
+                "stop_after_delay",
+            ],
+        ),
+        (Key::Timeout, &["attempt_timeout", "per_attempt_timeout"]),
+        (
+            Key::When,
+            &[
+                "retry_on",
+                "retry_if",
+                "retry_condition",
+                "retry_when",
+                "retryable",
+            ],
+        ),
+        (
+            Key::Unless,
+            &[
+                "stop_on",
+                "give_up_on",
+                "giveup",
+                "abort_on",
+                "retry_unless",
+            ],
+        ),
+        (Key::RetryAfter, &[]),
+        (
+            Key::OnRetry,
+            &["before_sleep", "before_retry", "on_backoff"],
+        ),
+        (Key::OnGiveUp, &["on_failure", "on_exhausted"]),
+        (Key::Budget, &["retry_budget"]),
+        (Key::Env, &["env_prefix", "prefix"]),
+        (Key::Policy, &["retry_policy", "preset"]),
+        (Key::Crate, &["crate_path", "krate"]),
+    ],
+};
+
+/// `#[circuit_breaker(...)]`.
+pub(crate) const BREAKER: Attribute = Attribute {
+    name: "circuit_breaker",
+    keys: &[
+        (Key::Name, &["id", "breaker"]),
+        (
+            Key::FailureThreshold,
+            &[
+                "threshold",
+                "max_failures",
+                "failure_count",
+                "consecutive_failures",
+            ],
+        ),
+        (
+            Key::FailureRate,
+            &[
+                "failure_threshold_ratio",
+                "failure_rate_threshold",
+                "failure_ratio",
+                "error_rate",
+                "error_ratio",
+            ],
+        ),
+        (
+            Key::Window,
+            &["sliding_window", "window_size", "rolling_window"],
+        ),
+        (
+            Key::MinCalls,
+            &[
+                "minimum_calls",
+                "minimum_number_of_calls",
+                "min_requests",
+                "request_volume_threshold",
+            ],
+        ),
+        (
+            Key::ResetTimeout,
+            &[
+                "recovery_timeout",
+                "timeout",
+                "reset_after",
+                "reset_interval",
+                "cooldown",
+                "open_timeout",
+                "wait_duration_in_open_state",
+            ],
+        ),
+        (
+            Key::SuccessThreshold,
+            &["success_count", "half_open_successes"],
+        ),
+        (
+            Key::HalfOpenMaxCalls,
+            &[
+                "half_open_calls",
+                "half_open_requests",
+                "max_half_open_calls",
+                "permitted_calls_in_half_open_state",
+            ],
+        ),
+        (Key::When, &["is_failure", "count_if", "retry_on"]),
+        (
+            Key::OnStateChange,
+            &["on_change", "on_transition", "on_state_transition"],
+        ),
+        (Key::Env, &["env_prefix", "prefix"]),
+        (Key::Crate, &["crate_path", "krate"]),
+    ],
+};
+
+/// `#[fallback(...)]`.
+pub(crate) const FALLBACK: Attribute = Attribute {
+    name: "fallback",
+    keys: &[
+        (
+            Key::To,
+            &[
+                "fallbacks",
+                "fallback",
+                "target",
+                "targets",
+                "with",
+                "backup",
+            ],
+        ),
+        (
+            Key::When,
+            &["fallback_condition", "fallback_if", "fallback_on"],
+        ),
+        (Key::OnFallback, &["on_switch"]),
+        (Key::Crate, &["crate_path", "krate"]),
+    ],
+};
+
+/// The three attributes' tables.
+pub(crate) const ATTRIBUTES: [&Attribute; 3] = [&RETRY, &BREAKER, &FALLBACK];
+
+/// Which of the three attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Retry,
+    Breaker,
+    Fallback,
+}
+
+impl Kind {
+    /// Its key table.
+    pub(crate) fn attribute(self) -> &'static Attribute {
+        match self {
+            Kind::Retry => &RETRY,
+            Kind::Breaker => &BREAKER,
+            Kind::Fallback => &FALLBACK,
+        }
+    }
+
+    /// Its name, without `#[]`.
+    pub(crate) fn name(self) -> &'static str {
+        self.attribute().name
+    }
+
+    /// The attribute called `name` (the last segment of its path).
+    pub(crate) fn from_name(name: &str) -> Option<Kind> {
+        [Kind::Retry, Kind::Breaker, Kind::Fallback]
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
+}
