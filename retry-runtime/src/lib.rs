@@ -88,6 +88,7 @@ mod events;
 mod fallback;
 #[cfg(feature = "macros")]
 mod macro_support;
+mod padded;
 mod policy;
 mod retry;
 mod rng;
