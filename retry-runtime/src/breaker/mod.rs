@@ -521,7 +521,12 @@ impl CircuitBreaker {
                 HALF_OPEN => {
                     if state_word::in_flight(w) < self.hot.config.get_half_open_max_calls() {
                         self.cold.probe_since.store(now_ns(), Release);
-                        match state.compare_exchange_weak(w, w + state_word::ONE_PROBE, AcqRel, Acquire) {
+                        match state.compare_exchange_weak(
+                            w,
+                            w + state_word::ONE_PROBE,
+                            AcqRel,
+                            Acquire,
+                        ) {
                             Ok(_) => return Ok(permit(Kind::Probe(state_word::gen(w)))),
                             Err(cur) => w = cur,
                         }
@@ -536,8 +541,12 @@ impl CircuitBreaker {
                         }
                         self.cold.probe_since.store(now, Release);
                         let gen = state_word::next_gen(w);
-                        match state.compare_exchange(w, state_word::half_open(gen, 1, 0), AcqRel, Acquire)
-                        {
+                        match state.compare_exchange(
+                            w,
+                            state_word::half_open(gen, 1, 0),
+                            AcqRel,
+                            Acquire,
+                        ) {
                             Ok(_) => return Ok(permit(Kind::Probe(gen))),
                             Err(cur) => w = cur,
                         }

@@ -218,7 +218,9 @@ impl RateWindow {
             epoch: AtomicU64::new(now_ns() / bucket_ns),
             clears: AtomicU64::new(0),
             bucket_ns,
-            owned: (0..stripes).map(|_| CachePadded::new(Stripe::new())).collect(),
+            owned: (0..stripes)
+                .map(|_| CachePadded::new(Stripe::new()))
+                .collect(),
             shared: Box::new(CachePadded::new(Stripe::new())),
         }
     }
