@@ -39,6 +39,14 @@
 //! that hangs cannot wedge the breaker either: once no probe has been admitted for
 //! `reset_timeout`, the next caller starts a fresh half-open period (as Polly does), and the
 //! old probes' verdicts are ignored.
+//!
+//! # Files
+//!
+//! This file holds [`CircuitBreaker`] and its transitions. Beside it: `state_word.rs` (the
+//! layout of the atomic word), `rate_window.rs` (rate mode's [`RateWindow`]), `permit.rs`
+//! ([`Permit`]), `rejection.rs` ([`CircuitOpen`]), `snapshot.rs` ([`BreakerSnapshot`]),
+//! `config.rs` ([`BreakerConfig`], [`State`]), `registry.rs` (breakers by name) and
+//! `loom_shim.rs` (std's atomics and clock, or loom's).
 
 mod config;
 mod loom_shim;
