@@ -31,6 +31,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::options::BudgetOption;
+use crate::padded::CachePadded;
 
 /// Buckets per `ttl`: withdrawals are counted, and snapshots kept, per tenth of `ttl`.
 const BUCKETS: u64 = 10;
@@ -219,12 +220,6 @@ impl RetryBudget {
     }
 }
 
-/// The counter of first attempts, alone on its cache line: the failure path's lock next to it
-/// would slow every deposit down.
-#[repr(align(128))]
-#[derive(Debug)]
-struct Padded(AtomicU64);
-
 /// A live retry budget, shared by every call naming it: one per name, for the life of the
 /// process. Get one with [`configure_budget`] or [`budget`]; the loops use it through
 /// [`Retry::budget`](crate::Retry::budget) and the attribute's `budget = "name"` key.
@@ -244,17 +239,19 @@ struct Padded(AtomicU64);
 /// assert!(!b.try_withdraw());
 /// ```
 pub struct SharedBudget {
-    deposits: Padded,
+    /// The counter of first attempts, alone on its cache line: the failure path's lock next to
+    /// it would slow every deposit down.
+    deposits: CachePadded<AtomicU64>,
     name: &'static str,
     epoch: Instant,
-    window: Mutex<Window>,
+    window: Mutex<DepositWindow>,
 }
 
 impl fmt::Debug for SharedBudget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedBudget")
             .field("name", &self.name)
-            .field("deposits", &self.deposits.0.load(Ordering::Relaxed))
+            .field("deposits", &self.deposits.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
@@ -262,10 +259,10 @@ impl fmt::Debug for SharedBudget {
 impl SharedBudget {
     fn new(name: &'static str, config: RetryBudget) -> Self {
         SharedBudget {
-            deposits: Padded(AtomicU64::new(0)),
+            deposits: CachePadded::new(AtomicU64::new(0)),
             name,
             epoch: Instant::now(),
-            window: Mutex::new(Window::new(config, 0, 0)),
+            window: Mutex::new(DepositWindow::new(config, 0, 0)),
         }
     }
 
@@ -298,7 +295,7 @@ impl SharedBudget {
     /// ```
     #[inline]
     pub fn deposit(&self) {
-        self.deposits.0.fetch_add(1, Ordering::Relaxed);
+        self.deposits.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Takes one token for a retry if the budget has one; `false` means the retry should not
@@ -337,7 +334,7 @@ impl SharedBudget {
         window.reconfigure(config, now, total);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Window> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, DepositWindow> {
         // The window is consistent after every statement that changes it: a panic elsewhere
         // while the lock was held leaves nothing half-done.
         self.window.lock().unwrap_or_else(PoisonError::into_inner)
@@ -346,7 +343,7 @@ impl SharedBudget {
     /// Read under the lock, so successive holders see both never going backwards.
     fn now_and_total(&self) -> (u64, u64) {
         let now = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        (now, self.deposits.0.load(Ordering::Relaxed))
+        (now, self.deposits.load(Ordering::Relaxed))
     }
 }
 
@@ -360,9 +357,10 @@ struct Slot {
     withdrawals: u64,
 }
 
-/// The failure path's view of a budget. Times are nanoseconds since the budget's epoch.
+/// The failure path's view of a budget: the deposits and withdrawals of the last `ttl`. Times are
+/// nanoseconds since the budget's epoch.
 #[derive(Debug)]
-struct Window {
+struct DepositWindow {
     config: RetryBudget,
     /// Nanoseconds per bucket; `span = bucket * BUCKETS` is the ttl as counted.
     bucket: u64,
@@ -375,7 +373,7 @@ struct Window {
     slots: VecDeque<Slot>,
 }
 
-impl Window {
+impl DepositWindow {
     fn new(config: RetryBudget, now: u64, total: u64) -> Self {
         let ttl = u64::try_from(config.ttl.as_nanos()).unwrap_or(u64::MAX);
         let bucket = (ttl / BUCKETS).max(1);
@@ -386,7 +384,7 @@ impl Window {
             deposits: total,
             withdrawals: 0,
         });
-        Window {
+        DepositWindow {
             config,
             bucket,
             span: bucket * BUCKETS,
@@ -399,7 +397,7 @@ impl Window {
     /// ratio or reserve applies to the current one.
     fn reconfigure(&mut self, config: RetryBudget, now: u64, total: u64) {
         if config.ttl != self.config.ttl {
-            *self = Window::new(config, now, total);
+            *self = DepositWindow::new(config, now, total);
         } else {
             self.config = config;
             self.reserve = f64::from(config.min_per_sec) * config.ttl.as_secs_f64();
@@ -625,8 +623,8 @@ mod tests {
     const MS: u64 = 1_000_000;
     const SEC: u64 = 1_000 * MS;
 
-    fn window(config: RetryBudget) -> Window {
-        Window::new(config, 0, 0)
+    fn window(config: RetryBudget) -> DepositWindow {
+        DepositWindow::new(config, 0, 0)
     }
 
     #[test]

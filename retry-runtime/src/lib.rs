@@ -85,6 +85,7 @@ mod env;
 mod error;
 mod events;
 pub mod options;
+mod padded;
 mod policy;
 mod retry;
 mod rng;

@@ -186,14 +186,7 @@ impl<E: From<CircuitOpen>> BreakerError for E {}
 /// The breaker's verdict on a call: success, failure, or (`when` false) neither.
 #[inline(always)]
 pub fn settle<T, E, W: ErrorPredicate<E>>(permit: Permit<'_>, result: &Result<T, E>, when: &W) {
-    match result {
-        Ok(_) => permit.success(),
-        Err(e) => {
-            if when.test(e) != Some(false) {
-                permit.failure()
-            }
-        }
-    }
+    permit.settle(result, |e| when.test(e) != Some(false));
 }
 
 /// Whether `error` switches a fallback to its next target.

@@ -27,7 +27,7 @@
 //! breaker's deadline is kept in milliseconds (rounded up: the wait is never shorter than
 //! `reset_timeout`). The closed success path never reads the clock. In rate mode, successes
 //! count into per-thread stripes of a bucketed window and read the clock only now and then;
-//! the bounded approximation this makes is described in `window.rs` and on
+//! the bounded approximation this makes is described in `rate_window.rs` and on
 //! [`BreakerConfig::failure_rate`]: successes may be counted in a slightly older bucket than
 //! their own (at most one in 17 of a busy bucket), never in a later one.
 //!
@@ -39,28 +39,41 @@
 //! that hangs cannot wedge the breaker either: once no probe has been admitted for
 //! `reset_timeout`, the next caller starts a fresh half-open period (as Polly does), and the
 //! old probes' verdicts are ignored.
+//!
+//! # Files
+//!
+//! This file holds [`CircuitBreaker`] and its transitions. Beside it: `state_word.rs` (the
+//! layout of the atomic word), `rate_window.rs` (rate mode's [`RateWindow`]), `permit.rs`
+//! ([`Permit`]), `rejection.rs` ([`CircuitOpen`]), `snapshot.rs` ([`BreakerSnapshot`]),
+//! `config.rs` ([`BreakerConfig`], [`State`]), `registry.rs` (breakers by name) and
+//! `loom_shim.rs` (std's atomics and clock, or loom's).
 
 mod config;
-mod open;
+mod loom_shim;
+mod permit;
+mod rate_window;
 mod registry;
-mod sync;
-mod window;
-mod word;
+mod rejection;
+mod snapshot;
+mod state_word;
 
 use std::fmt;
 use std::future::Future;
-use std::mem::ManuallyDrop;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 pub use config::{BreakerConfig, State, StateChange};
-pub use open::{BreakerSnapshot, CircuitOpen};
+pub use permit::Permit;
 pub use registry::{breaker, breakers, register_breaker, BreakerSite};
+pub use rejection::CircuitOpen;
+pub use snapshot::BreakerSnapshot;
 
-use open::Why;
-use sync::{now_ns, AtomicU32, AtomicU64, Ordering::*};
-use window::Window;
-use word::{CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN};
+use crate::padded::CachePadded;
+use loom_shim::{now_ns, AtomicU32, AtomicU64, Ordering::*};
+use permit::Kind;
+use rate_window::RateWindow;
+use rejection::Why;
+use state_word::{CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN};
 
 /// A circuit breaker: counts failures of the calls it guards, and while the backend looks
 /// down, rejects calls at once with [`CircuitOpen`] instead of running them.
@@ -93,22 +106,20 @@ use word::{CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN};
 /// assert_eq!(DB.state(), State::Open);
 /// ```
 pub struct CircuitBreaker {
-    hot: Hot,
-    cold: Cold,
+    hot: CachePadded<Hot>,
+    cold: CachePadded<Cold>,
 }
 
 /// What every call reads: the state word and the configuration. Written only on transitions
-/// and to forget consecutive failures.
-#[repr(align(128))]
+/// and to forget consecutive failures. Padded, as `Cold` is, to cache lines of its own.
 struct Hot {
     state: AtomicU64,
     name: &'static str,
     config: BreakerConfig,
-    window: OnceLock<Window>,
+    window: OnceLock<RateWindow>,
 }
 
 /// What only rejections and transitions write, on its own cache lines.
-#[repr(align(128))]
 struct Cold {
     rejected: AtomicU64,
     /// The run of failures that opened the breaker, plus failed probes since.
@@ -120,17 +131,17 @@ struct Cold {
 macro_rules! new_breaker {
     ($name:expr, $config:expr) => {
         CircuitBreaker {
-            hot: Hot {
+            hot: CachePadded::new(Hot {
                 state: AtomicU64::new(0),
                 name: $name,
                 config: $config,
                 window: OnceLock::new(),
-            },
-            cold: Cold {
+            }),
+            cold: CachePadded::new(Cold {
                 rejected: AtomicU64::new(0),
                 streak: AtomicU32::new(0),
                 probe_since: AtomicU64::new(0),
-            },
+            }),
         }
     };
 }
@@ -169,7 +180,7 @@ impl CircuitBreaker {
     #[cfg(loom)]
     #[doc(hidden)]
     pub fn loom_set_clock(ns: u64) {
-        sync::FAKE_NOW.store(ns, std::sync::atomic::Ordering::SeqCst);
+        loom_shim::FAKE_NOW.store(ns, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The breaker's name.
@@ -203,7 +214,7 @@ impl CircuitBreaker {
     /// assert_eq!(cb.state(), State::ForcedOpen);
     /// ```
     pub fn state(&self) -> State {
-        word::state(self.current())
+        state_word::state(self.current())
     }
 
     /// The state and counters at this moment, as [`breakers`] lists them.
@@ -220,17 +231,17 @@ impl CircuitBreaker {
         let rate = self.hot.config.get_failure_rate().is_some();
         let consecutive_failures = if rate {
             0
-        } else if word::mode(w) == CLOSED {
-            u32::try_from(word::payload(w)).unwrap_or(u32::MAX)
+        } else if state_word::mode(w) == CLOSED {
+            u32::try_from(state_word::payload(w)).unwrap_or(u32::MAX)
         } else {
             self.cold.streak.load(Relaxed)
         };
         let (window_calls, window_failures) = if rate { self.window().totals() } else { (0, 0) };
-        let retry_in = (word::mode(w) == OPEN)
-            .then(|| self.until(word::payload(w).saturating_mul(1_000_000), now_ns()));
+        let retry_in = (state_word::mode(w) == OPEN)
+            .then(|| self.until(state_word::payload(w).saturating_mul(1_000_000), now_ns()));
         BreakerSnapshot {
             name: self.hot.name,
-            state: word::state(w),
+            state: state_word::state(w),
             consecutive_failures,
             window_calls,
             window_failures,
@@ -252,9 +263,9 @@ impl CircuitBreaker {
         if let Some(window) = self.hot.window.get() {
             window.clear();
         }
-        let prev = self.set_word(|w| word::make(CLOSED, word::next_gen(w), 0));
+        let prev = self.set_word(|w| state_word::make(CLOSED, state_word::next_gen(w), 0));
         self.cold.streak.store(0, Relaxed);
-        self.emit(word::state(prev), State::Closed);
+        self.emit(state_word::state(prev), State::Closed);
     }
 
     /// Opens the breaker by hand: every call is rejected until [`reset`](Self::reset) or
@@ -267,9 +278,9 @@ impl CircuitBreaker {
     /// assert!(cb.try_acquire().is_err());
     /// ```
     pub fn force_open(&self) {
-        let prev = self.set_word(|w| word::make(FORCED_OPEN, word::next_gen(w), 0));
+        let prev = self.set_word(|w| state_word::make(FORCED_OPEN, state_word::next_gen(w), 0));
         self.keep_streak(prev);
-        self.emit(word::state(prev), State::ForcedOpen);
+        self.emit(state_word::state(prev), State::ForcedOpen);
     }
 
     /// Closes the breaker by hand: every call runs and nothing is counted until
@@ -283,9 +294,9 @@ impl CircuitBreaker {
     /// assert_eq!(cb.state(), State::ForcedClosed);
     /// ```
     pub fn force_closed(&self) {
-        let prev = self.set_word(|w| word::make(FORCED_CLOSED, word::next_gen(w), 0));
+        let prev = self.set_word(|w| state_word::make(FORCED_CLOSED, state_word::next_gen(w), 0));
         self.keep_streak(prev);
-        self.emit(word::state(prev), State::ForcedClosed);
+        self.emit(state_word::state(prev), State::ForcedClosed);
     }
 
     /// Asks to make one call. `Ok` carries a [`Permit`] to report the outcome with
@@ -307,11 +318,8 @@ impl CircuitBreaker {
     #[inline(always)]
     pub fn try_acquire(&self) -> Result<Permit<'_>, CircuitOpen> {
         let w = self.hot.state.load(Relaxed);
-        if word::mode(w) == CLOSED {
-            Ok(Permit {
-                breaker: self,
-                kind: Kind::Closed,
-            })
+        if state_word::mode(w) == CLOSED {
+            Ok(Permit::new(self, Kind::Closed))
         } else {
             self.acquire_slow()
         }
@@ -426,10 +434,10 @@ impl CircuitBreaker {
 
     /// The window of rate mode, made on first use.
     #[inline]
-    fn window(&self) -> &Window {
+    fn window(&self) -> &RateWindow {
         self.hot
             .window
-            .get_or_init(|| Window::new(self.hot.config.get_window()))
+            .get_or_init(|| RateWindow::new(self.hot.config.get_window()))
     }
 
     /// The reset timeout in nanoseconds.
@@ -467,8 +475,8 @@ impl CircuitBreaker {
 
     /// Leaving a closed state by hand: the run of failures it had stays visible.
     fn keep_streak(&self, prev: u64) {
-        if word::mode(prev) == CLOSED {
-            let n = u32::try_from(word::payload(prev)).unwrap_or(u32::MAX);
+        if state_word::mode(prev) == CLOSED {
+            let n = u32::try_from(state_word::payload(prev)).unwrap_or(u32::MAX);
             self.cold.streak.store(n, Relaxed);
         }
     }
@@ -476,9 +484,9 @@ impl CircuitBreaker {
     /// The state word, an open breaker whose deadline has passed turned half-open.
     fn current(&self) -> u64 {
         let w = self.hot.state.load(Acquire);
-        if word::mode(w) == OPEN {
+        if state_word::mode(w) == OPEN {
             let now = now_ns();
-            if now >= word::payload(w).saturating_mul(1_000_000) {
+            if now >= state_word::payload(w).saturating_mul(1_000_000) {
                 return self.open_to_half_open(w, now);
             }
         }
@@ -489,7 +497,7 @@ impl CircuitBreaker {
     fn open_to_half_open(&self, w: u64, now_ns: u64) -> u64 {
         // Before the exchange, so that whoever sees the half-open word sees this time too.
         self.cold.probe_since.store(now_ns, Release);
-        let new = word::half_open(word::next_gen(w), 0, 0);
+        let new = state_word::half_open(state_word::next_gen(w), 0, 0);
         match self.hot.state.compare_exchange(w, new, AcqRel, Acquire) {
             Ok(_) => {
                 self.emit(State::Open, State::HalfOpen);
@@ -502,30 +510,32 @@ impl CircuitBreaker {
     #[cold]
     #[inline(never)]
     fn acquire_slow(&self) -> Result<Permit<'_>, CircuitOpen> {
-        let permit = |kind| Permit {
-            breaker: self,
-            kind,
-        };
+        let permit = |kind| Permit::new(self, kind);
         let state = &self.hot.state;
         let mut w = state.load(Acquire);
         loop {
-            match word::mode(w) {
+            match state_word::mode(w) {
                 CLOSED => return Ok(permit(Kind::Closed)),
                 FORCED_CLOSED => return Ok(permit(Kind::Free)),
                 FORCED_OPEN => return Err(self.reject(Duration::MAX, Why::Forced)),
                 OPEN => {
                     let now = now_ns();
-                    let due = word::payload(w).saturating_mul(1_000_000);
+                    let due = state_word::payload(w).saturating_mul(1_000_000);
                     if now < due {
                         return Err(self.reject(self.until(due, now), Why::Open));
                     }
                     w = self.open_to_half_open(w, now);
                 }
                 HALF_OPEN => {
-                    if word::in_flight(w) < self.hot.config.get_half_open_max_calls() {
+                    if state_word::in_flight(w) < self.hot.config.get_half_open_max_calls() {
                         self.cold.probe_since.store(now_ns(), Release);
-                        match state.compare_exchange_weak(w, w + word::ONE_PROBE, AcqRel, Acquire) {
-                            Ok(_) => return Ok(permit(Kind::Probe(word::gen(w)))),
+                        match state.compare_exchange_weak(
+                            w,
+                            w + state_word::ONE_PROBE,
+                            AcqRel,
+                            Acquire,
+                        ) {
+                            Ok(_) => return Ok(permit(Kind::Probe(state_word::gen(w)))),
                             Err(cur) => w = cur,
                         }
                     } else {
@@ -538,9 +548,13 @@ impl CircuitBreaker {
                             return Err(self.reject(Duration::ZERO, Why::Probing));
                         }
                         self.cold.probe_since.store(now, Release);
-                        let gen = word::next_gen(w);
-                        match state.compare_exchange(w, word::half_open(gen, 1, 0), AcqRel, Acquire)
-                        {
+                        let gen = state_word::next_gen(w);
+                        match state.compare_exchange(
+                            w,
+                            state_word::half_open(gen, 1, 0),
+                            AcqRel,
+                            Acquire,
+                        ) {
                             Ok(_) => return Ok(permit(Kind::Probe(gen))),
                             Err(cur) => w = cur,
                         }
@@ -564,7 +578,7 @@ impl CircuitBreaker {
         if kind == Kind::Closed && self.hot.config.get_failure_rate().is_none() {
             let w = self.hot.state.load(Relaxed);
             // Closed with no failure is `generation << 3`: nothing to write.
-            if w & !word::GEN != 0 {
+            if w & !state_word::GEN != 0 {
                 self.forget_failures(w);
             }
         } else {
@@ -585,8 +599,8 @@ impl CircuitBreaker {
     #[cold]
     #[inline(never)]
     fn forget_failures(&self, mut w: u64) {
-        while word::mode(w) == CLOSED && word::payload(w) != 0 {
-            let new = word::make(CLOSED, word::gen(w), 0);
+        while state_word::mode(w) == CLOSED && state_word::payload(w) != 0 {
+            let new = state_word::make(CLOSED, state_word::gen(w), 0);
             match self
                 .hot
                 .state
@@ -633,15 +647,15 @@ impl CircuitBreaker {
         let threshold = u64::from(config.get_failure_threshold());
         let mut w = self.hot.state.load(Acquire);
         loop {
-            if word::mode(w) != CLOSED {
+            if state_word::mode(w) != CLOSED {
                 return; // opened, forced or half-open meanwhile: this call is history
             }
-            let n = word::payload(w) + 1;
+            let n = state_word::payload(w) + 1;
             let opens = n >= threshold;
             let new = if opens {
-                word::make(OPEN, word::next_gen(w), self.deadline_ms())
+                state_word::make(OPEN, state_word::next_gen(w), self.deadline_ms())
             } else {
-                word::make(CLOSED, word::gen(w), n)
+                state_word::make(CLOSED, state_word::gen(w), n)
             };
             match self
                 .hot
@@ -665,8 +679,8 @@ impl CircuitBreaker {
     fn trip(&self) {
         let deadline = self.deadline_ms();
         let mut w = self.hot.state.load(Acquire);
-        while word::mode(w) == CLOSED {
-            let new = word::make(OPEN, word::next_gen(w), deadline);
+        while state_word::mode(w) == CLOSED {
+            let new = state_word::make(OPEN, state_word::next_gen(w), deadline);
             match self
                 .hot
                 .state
@@ -686,27 +700,27 @@ impl CircuitBreaker {
         let config = &self.hot.config;
         let mut w = self.hot.state.load(Acquire);
         loop {
-            if word::mode(w) != HALF_OPEN || word::gen(w) != gen {
+            if state_word::mode(w) != HALF_OPEN || state_word::gen(w) != gen {
                 return; // a probe of an earlier period: its verdict no longer matters
             }
-            let left = word::in_flight(w).saturating_sub(1);
-            let ok = word::probe_successes(w);
+            let left = state_word::in_flight(w).saturating_sub(1);
+            let ok = state_word::probe_successes(w);
             let (new, to) = match verdict {
                 Verdict::Success if ok + 1 >= config.get_success_threshold() => {
                     if let Some(window) = self.hot.window.get() {
                         window.clear();
                     }
                     (
-                        word::make(CLOSED, word::next_gen(w), 0),
+                        state_word::make(CLOSED, state_word::next_gen(w), 0),
                         Some(State::Closed),
                     )
                 }
-                Verdict::Success => (word::half_open(gen, left, ok + 1), None),
+                Verdict::Success => (state_word::half_open(gen, left, ok + 1), None),
                 Verdict::Failure => (
-                    word::make(OPEN, word::next_gen(w), self.deadline_ms()),
+                    state_word::make(OPEN, state_word::next_gen(w), self.deadline_ms()),
                     Some(State::Open),
                 ),
-                Verdict::Neither => (word::half_open(gen, left, ok), None),
+                Verdict::Neither => (state_word::half_open(gen, left, ok), None),
             };
             match self
                 .hot
@@ -766,103 +780,8 @@ impl fmt::Debug for CircuitBreaker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CircuitBreaker")
             .field("name", &self.hot.name)
-            .field("state", &word::state(self.hot.state.load(Relaxed)))
+            .field("state", &state_word::state(self.hot.state.load(Relaxed)))
             .field("config", &self.hot.config)
-            .finish()
-    }
-}
-
-/// How a permit was granted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// A call through a closed breaker.
-    Closed,
-    /// A call through a forced-closed breaker: nothing is counted.
-    Free,
-    /// A half-open probe of the period with this generation.
-    Probe(u32),
-}
-
-/// Leave to make one call through a [`CircuitBreaker`], from
-/// [`try_acquire`](CircuitBreaker::try_acquire). Report the outcome with
-/// [`success`](Self::success) or [`failure`](Self::failure).
-///
-/// Dropped without a verdict it counts as neither (and frees a probe slot), except while its
-/// thread is panicking: a call that panics counts as a failure.
-///
-/// ```
-/// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
-/// let cb = CircuitBreaker::new("db", BreakerConfig::new().failure_threshold(1));
-/// let permit = cb.try_acquire().unwrap();
-/// let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-///     let _held = permit;
-///     panic!("the backend's client panicked");
-/// }));
-/// assert!(r.is_err());
-/// assert_eq!(cb.state(), State::Open);
-/// ```
-#[must_use = "a permit is meant to report its call's outcome with `success()` or `failure()`"]
-pub struct Permit<'a> {
-    breaker: &'a CircuitBreaker,
-    kind: Kind,
-}
-
-impl Permit<'_> {
-    /// The call succeeded.
-    ///
-    /// ```
-    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
-    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
-    /// cb.try_acquire().unwrap().failure();
-    /// cb.try_acquire().unwrap().success();
-    /// assert_eq!(cb.snapshot().consecutive_failures, 0);
-    /// ```
-    #[inline(always)]
-    pub fn success(self) {
-        let this = ManuallyDrop::new(self);
-        this.breaker.succeeded(this.kind);
-    }
-
-    /// The call failed.
-    ///
-    /// ```
-    /// use retry_runtime::{BreakerConfig, CircuitBreaker};
-    /// let cb = CircuitBreaker::new("db", BreakerConfig::new());
-    /// cb.try_acquire().unwrap().failure();
-    /// assert_eq!(cb.snapshot().consecutive_failures, 1);
-    /// ```
-    #[inline]
-    pub fn failure(self) {
-        let this = ManuallyDrop::new(self);
-        this.breaker.failed(this.kind);
-    }
-
-    /// Success for `Ok`, failure for an `Err` that `when` counts, neither otherwise.
-    #[inline]
-    fn settle<T, E>(self, result: &Result<T, E>, when: impl Fn(&E) -> bool) {
-        match result {
-            Ok(_) => self.success(),
-            Err(e) => {
-                if when(e) {
-                    self.failure();
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Permit<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        self.breaker.released(self.kind);
-    }
-}
-
-impl fmt::Debug for Permit<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Permit")
-            .field("breaker", &self.breaker.hot.name)
-            .field("kind", &self.kind)
             .finish()
     }
 }

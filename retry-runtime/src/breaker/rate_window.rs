@@ -1,4 +1,5 @@
-//! Rate mode's sliding window: calls and failures counted in time buckets, striped per thread.
+//! `RateWindow`, rate mode's sliding window: calls and failures counted in time buckets,
+//! striped per thread.
 //!
 //! The window is cut into [`BUCKETS`] buckets of `window / BUCKETS`; a call counts while its
 //! bucket is one of the last `BUCKETS` (so for between `window - window / BUCKETS` and `window`).
@@ -30,10 +31,11 @@
 use std::cell::Cell;
 use std::sync::{Mutex, PoisonError};
 
-use super::sync::{
+use super::loom_shim::{
     now_ns, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
 };
+use crate::padded::CachePadded;
 
 /// Buckets per window.
 pub(crate) const BUCKETS: usize = 16;
@@ -141,9 +143,8 @@ fn assign_index() -> usize {
 // ---- the window ----
 
 /// One thread's counters: a slot per bucket for calls and one for failures, and the clear
-/// generation its owner last caught up with. Aligned to 128 so neighbouring stripes never share
-/// a cache line (nor an adjacent-line prefetch pair).
-#[repr(align(128))]
+/// generation its owner last caught up with. Kept in a [`CachePadded`], so neighbouring stripes
+/// never share a cache line (nor an adjacent-line prefetch pair).
 struct Stripe {
     seen: AtomicU64,
     calls: [AtomicU64; BUCKETS],
@@ -183,28 +184,28 @@ impl Stripe {
 }
 
 /// The sliding window of one breaker in rate mode.
-pub(crate) struct Window {
+pub(crate) struct RateWindow {
     /// The newest bucket number read off the clock by any thread.
     epoch: AtomicU64,
     /// Bumped to forget every call.
     clears: AtomicU64,
     bucket_ns: u64,
     /// Stripe `i` is written only by the live thread holding index `i`.
-    owned: Box<[Stripe]>,
+    owned: Box<[CachePadded<Stripe>]>,
     /// For threads beyond `owned`: atomic adds.
-    shared: Box<Stripe>,
+    shared: Box<CachePadded<Stripe>>,
 }
 
-impl std::fmt::Debug for Window {
+impl std::fmt::Debug for RateWindow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Window")
+        f.debug_struct("RateWindow")
             .field("bucket_ns", &self.bucket_ns)
             .field("stripes", &self.owned.len())
             .finish_non_exhaustive()
     }
 }
 
-impl Window {
+impl RateWindow {
     pub(crate) fn new(window: std::time::Duration) -> Self {
         let nanos = u64::try_from(window.as_nanos()).unwrap_or(u64::MAX);
         let bucket_ns = (nanos / BUCKETS as u64).max(1);
@@ -213,12 +214,14 @@ impl Window {
         let stripes = std::thread::available_parallelism()
             .map_or(4, |n| n.get() * 2)
             .clamp(4, 64);
-        Window {
+        RateWindow {
             epoch: AtomicU64::new(now_ns() / bucket_ns),
             clears: AtomicU64::new(0),
             bucket_ns,
-            owned: (0..stripes).map(|_| Stripe::new()).collect(),
-            shared: Box::new(Stripe::new()),
+            owned: (0..stripes)
+                .map(|_| CachePadded::new(Stripe::new()))
+                .collect(),
+            shared: Box::new(CachePadded::new(Stripe::new())),
         }
     }
 
@@ -379,7 +382,7 @@ mod tests {
 
     #[test]
     fn counts_and_clears() {
-        let w = Window::new(std::time::Duration::from_secs(3600));
+        let w = RateWindow::new(std::time::Duration::from_secs(3600));
         for _ in 0..1000 {
             w.success();
         }
