@@ -1,9 +1,9 @@
-//! Instructions per awaited call on the async success path, counted with callgrind, which
+//! Instructions per awaited call on the async success and fail-once paths, counted with callgrind, which
 //! counts the same on a loaded machine as on a quiet one (the criterion benches measure time).
 //!
 //! ```sh
 //! cargo build --release -p retry-bench --example async_cost
-//! for v in bare floor_loop ours ours_attr tower; do
+//! for v in bare floor_loop ours ours_attr tower hand_loop ours_fail_once ours_attr_fail_once tower_fail_once; do
 //!   for n in 0 100000; do
 //!     valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/async_cost $v $n 2>&1 | grep -o 'refs: *[0-9,]*'
 //!   done
@@ -39,6 +39,50 @@ fn op(x: u32) -> Result<u32, Transient> {
 #[inline(never)]
 async fn op_async(x: u32) -> Result<u32, Transient> {
     op(x)
+}
+
+const ZERO_DELAY: RetryPolicy = RetryPolicy::exponential()
+    .max_attempts(3)
+    .initial_delay(Duration::ZERO);
+
+static FAILED_LAST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Fails every other call: each logical call fails once, then succeeds.
+#[inline(never)]
+fn flaky() -> Result<u32, Transient> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let failed = FAILED_LAST.load(Relaxed);
+    FAILED_LAST.store(!failed, Relaxed);
+    if failed {
+        Ok(black_box(7))
+    } else {
+        Err(Transient(503))
+    }
+}
+
+#[inline(never)]
+async fn flaky_async() -> Result<u32, Transient> {
+    flaky()
+}
+
+#[inline(never)]
+async fn hand_loop() -> Result<u32, Transient> {
+    loop {
+        if let Ok(v) = flaky_async().await {
+            return Ok(v);
+        }
+    }
+}
+
+#[inline(never)]
+async fn ours_fail_once() -> Result<u32, Transient> {
+    retry_runtime::retry_async(&ZERO_DELAY, flaky_async).await
+}
+
+#[inline(never)]
+#[retry_runtime::retry_on_failure(policy = ZERO_DELAY)]
+async fn ours_attr_fail_once() -> Result<u32, Transient> {
+    flaky_async().await
 }
 
 #[inline(never)]
@@ -106,6 +150,9 @@ fn main() {
     let mut svc = tower::ServiceBuilder::new()
         .retry(RetryErrors(2))
         .service_fn(op_async);
+    let mut flaky_svc = tower::ServiceBuilder::new()
+        .retry(RetryErrors(2))
+        .service_fn(|_: u32| flaky_async());
     macro_rules! calls {
         ($call:expr) => {
             rt.block_on(async {
@@ -121,6 +168,10 @@ fn main() {
         "ours" => calls!(ours()),
         "ours_attr" => calls!(ours_attr()),
         "tower" => calls!(tower(&mut svc)),
+        "hand_loop" => calls!(hand_loop()),
+        "ours_fail_once" => calls!(ours_fail_once()),
+        "ours_attr_fail_once" => calls!(ours_attr_fail_once()),
+        "tower_fail_once" => calls!(tower(&mut flaky_svc)),
         other => panic!("unknown variant {other}"),
     }
 }

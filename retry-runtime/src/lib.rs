@@ -80,6 +80,7 @@
 mod breaker;
 mod budget;
 pub mod classify;
+mod counters;
 mod duration;
 mod env;
 mod error;

@@ -1,8 +1,10 @@
 //! Annotated functions: their names, resolved off the hot path, and their statistics.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
+
+use crate::counters::Counters;
 
 /// The name a retry reports in [`RetryEvent::function`](crate::RetryEvent::function).
 ///
@@ -44,7 +46,7 @@ impl FnName {
     #[inline]
     pub(crate) fn count_retry(self) {
         if let Some((site, self_type)) = self.site() {
-            site.count(&site.retries, self_type);
+            site.count(RETRY, self_type);
         }
     }
 
@@ -52,7 +54,7 @@ impl FnName {
     #[inline]
     pub(crate) fn count_give_up(self) {
         if let Some((site, self_type)) = self.site() {
-            site.count(&site.give_ups, self_type);
+            site.count(GIVE_UP, self_type);
         }
     }
 
@@ -60,7 +62,7 @@ impl FnName {
     #[inline]
     pub(crate) fn count_budget_refusal(self) {
         if let Some((site, self_type)) = self.site() {
-            site.count(&site.budget_refusals, self_type);
+            site.count(BUDGET_REFUSAL, self_type);
         }
     }
 }
@@ -141,12 +143,16 @@ pub struct Site {
     name: &'static str,
     full: OnceLock<&'static str>,
     registered: AtomicBool,
-    retries: AtomicU64,
-    give_ups: AtomicU64,
-    fallbacks: AtomicU64,
-    rejections: AtomicU64,
-    budget_refusals: AtomicU64,
+    counts: Counters<EVENTS>,
 }
+
+/// The events a site counts: indices into its counters.
+const RETRY: usize = 0;
+const GIVE_UP: usize = 1;
+const FALLBACK: usize = 2;
+const REJECTION: usize = 3;
+const BUDGET_REFUSAL: usize = 4;
+const EVENTS: usize = 5;
 
 impl Site {
     /// The site of the function (or method) named `name`.
@@ -160,11 +166,7 @@ impl Site {
             name,
             full: OnceLock::new(),
             registered: AtomicBool::new(false),
-            retries: AtomicU64::new(0),
-            give_ups: AtomicU64::new(0),
-            fallbacks: AtomicU64::new(0),
-            rejections: AtomicU64::new(0),
-            budget_refusals: AtomicU64::new(0),
+            counts: Counters::new(),
         }
     }
 
@@ -209,7 +211,7 @@ impl Site {
     #[cold]
     #[inline(never)]
     pub fn fallback(&'static self, self_type: Option<fn() -> &'static str>) {
-        self.count(&self.fallbacks, self_type);
+        self.count(FALLBACK, self_type);
     }
 
     /// Counts a call rejected by an open circuit breaker (the breaker attribute calls it).
@@ -223,7 +225,7 @@ impl Site {
     #[cold]
     #[inline(never)]
     pub fn rejection(&'static self, self_type: Option<fn() -> &'static str>) {
-        self.count(&self.rejections, self_type);
+        self.count(REJECTION, self_type);
     }
 
     /// The current counts.
@@ -235,17 +237,17 @@ impl Site {
     pub fn snapshot(&self) -> SiteStats {
         SiteStats {
             function: self.full.get().copied().unwrap_or(self.name),
-            retries: self.retries.load(Ordering::Relaxed),
-            give_ups: self.give_ups.load(Ordering::Relaxed),
-            fallbacks: self.fallbacks.load(Ordering::Relaxed),
-            rejections: self.rejections.load(Ordering::Relaxed),
-            budget_refusals: self.budget_refusals.load(Ordering::Relaxed),
+            retries: self.counts.sum(RETRY),
+            give_ups: self.counts.sum(GIVE_UP),
+            fallbacks: self.counts.sum(FALLBACK),
+            rejections: self.counts.sum(REJECTION),
+            budget_refusals: self.counts.sum(BUDGET_REFUSAL),
         }
     }
 
     #[inline]
-    fn count(&'static self, counter: &AtomicU64, self_type: Option<SelfType>) {
-        counter.fetch_add(1, Ordering::Relaxed);
+    fn count(&'static self, event: usize, self_type: Option<SelfType>) {
+        self.counts.add(event);
         if !self.registered.load(Ordering::Relaxed) {
             self.register(self_type);
         }
