@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::duration;
-use crate::RetryPolicy;
+use crate::policy::RetryPolicy;
 
 /// A site's `env = "PREFIX"`: the overrides applied, on the first call, to the policy the
 /// expansion passes (an inline constant, which may name `Self`; a `static` cannot).

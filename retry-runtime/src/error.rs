@@ -71,3 +71,12 @@ impl fmt::Display for AttemptTimedOut {
 }
 
 impl std::error::Error for AttemptTimedOut {}
+
+/// Implemented by every error type that can hold an [`AttemptTimedOut`].
+#[diagnostic::on_unimplemented(
+    message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
+    label = "needs `From<AttemptTimedOut>`",
+    note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
+)]
+pub trait TimeoutError: From<AttemptTimedOut> {}
+impl<E: From<AttemptTimedOut>> TimeoutError for E {}

@@ -13,7 +13,7 @@ pub use crate::__retry_async_loop as retry_async_loop;
 pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
-pub use crate::events::autoref;
+pub use crate::error::TimeoutError;
 #[cfg(feature = "tokio")]
 pub use crate::retry::{pause, AsyncState, Pause};
 pub use crate::site::Site;
@@ -68,15 +68,6 @@ pub fn check_result<R: IsResult>(_: &Marker<R>) {}
 )]
 pub trait IsResult {}
 impl<T, E> IsResult for Result<T, E> {}
-
-/// Implemented by every error type that can hold an [`AttemptTimedOut`](crate::AttemptTimedOut).
-#[diagnostic::on_unimplemented(
-    message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
-    label = "needs `From<AttemptTimedOut>`",
-    note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
-)]
-pub trait TimeoutError: From<crate::AttemptTimedOut> {}
-impl<E: From<crate::AttemptTimedOut>> TimeoutError for E {}
 
 impl<T, E> Marker<Result<T, E>> {
     /// Types an error predicate (`when`, `unless`).
@@ -286,4 +277,64 @@ pub fn async_decide<E, O: RetryOptions<E>>(
     error: &E,
 ) -> Option<core::time::Duration> {
     state.decide(retry, error)
+}
+
+/// Picks how events show the error of a function returning `Result<T, E>` by autoref specialization,
+/// at the expansion site where `E` is known: `(&&&marker).pick_show_error()` is [`ShowDisplay`]
+/// if `E: Display`, else [`ShowDebug`] if `E: Debug`, else [`Unset`]. A generic `E` without
+/// either bound gets [`Unset`]. Bring the traits into scope with `use ...::autoref::*`.
+///
+/// ```
+/// use retry_runtime::__private::{autoref::*, Marker};
+/// use retry_runtime::{ShowDebug, ShowDisplay, Unset};
+///
+/// #[derive(Debug)]
+/// struct OnlyDebug;
+/// struct Nothing;
+///
+/// let _: ShowDisplay = (&&&Marker::<Result<(), std::io::Error>>::new()).pick_show_error();
+/// let _: ShowDebug = (&&&Marker::<Result<(), OnlyDebug>>::new()).pick_show_error();
+/// let _: Unset = (&&&Marker::<Result<(), Nothing>>::new()).pick_show_error();
+///
+/// fn generic<E>() -> Unset {
+///     (&&&Marker::<Result<(), E>>::new()).pick_show_error()
+/// }
+/// let _ = generic::<String>(); // inside `generic`, nothing is known of `E`
+/// ```
+pub mod autoref {
+    use std::fmt::{Debug, Display};
+
+    use super::Marker;
+    use crate::options::{ShowDebug, ShowDisplay, Unset};
+
+    /// Chosen first: `E: Display`.
+    pub trait ViaDisplay {
+        /// [`ShowDisplay`].
+        #[inline(always)]
+        fn pick_show_error(&self) -> ShowDisplay {
+            ShowDisplay
+        }
+    }
+    impl<T, E: Display> ViaDisplay for &&Marker<Result<T, E>> {}
+
+    /// Chosen second: `E: Debug`.
+    pub trait ViaDebug {
+        /// [`ShowDebug`].
+        #[inline(always)]
+        fn pick_show_error(&self) -> ShowDebug {
+            ShowDebug
+        }
+    }
+    impl<T, E: Debug> ViaDebug for &Marker<Result<T, E>> {}
+
+    /// Chosen last: no way to show `E` (also for a return type that is not a result, which
+    /// the expansion reports on its own).
+    pub trait ViaNothing {
+        /// [`Unset`].
+        #[inline(always)]
+        fn pick_show_error(&self) -> Unset {
+            Unset
+        }
+    }
+    impl<R> ViaNothing for Marker<R> {}
 }

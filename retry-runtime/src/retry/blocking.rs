@@ -1,7 +1,7 @@
 //! The sync driver: the decision core, sleeping on the calling thread.
 
 use super::decide::{CallState, StdClock};
-use super::Retry;
+use super::setup::Retry;
 use crate::options::RetryOptions;
 use crate::policy::RetryPolicy;
 

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::Retry;
+use super::setup::Retry;
 use crate::events::GiveUp;
 #[cfg(feature = "tracing")]
 use crate::options::ShowError;

@@ -9,8 +9,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::decide::{CallState, Clock};
-use super::Retry;
-use crate::error::AttemptTimedOut;
+use super::setup::Retry;
+use crate::error::{AttemptTimedOut, TimeoutError};
 use crate::options::RetryOptions;
 use crate::policy::RetryPolicy;
 
@@ -104,7 +104,7 @@ impl AsyncState {
     pub async fn with_timeout<T, E, F>(&self, policy: &RetryPolicy, attempt: F) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
-        E: crate::__private::TimeoutError,
+        E: TimeoutError,
     {
         match policy.get_timeout() {
             None => attempt.await,
