@@ -30,6 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::error::or_fail;
 use crate::options::BudgetOption;
 use crate::padded::CachePadded;
 
@@ -79,15 +80,6 @@ impl Default for RetryBudget {
 
 /// Unwraps a checked setter in a `const` context: an error becomes a build failure there,
 /// and a panic with the same message at run time.
-macro_rules! or_fail {
-    ($e:expr) => {
-        match $e {
-            Ok(b) => b,
-            Err(msg) => panic!("{}", msg),
-        }
-    };
-}
-
 impl RetryBudget {
     /// The smallest `ttl` accepted.
     pub const MIN_TTL: Duration = Duration::from_millis(1);

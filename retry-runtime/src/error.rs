@@ -80,3 +80,17 @@ impl std::error::Error for AttemptTimedOut {}
 )]
 pub trait TimeoutError: From<AttemptTimedOut> {}
 impl<E: From<AttemptTimedOut>> TimeoutError for E {}
+
+/// The value of a checked `const` setter, or a panic with its message: at compile time (a
+/// `const` policy, configuration or budget) that is a build error naming the problem. The
+/// `const` setters of `RetryPolicy`, `BreakerConfig` and `RetryBudget` all end here. (A macro,
+/// not a `const fn`, so the build error shows the setter, not one more frame.)
+macro_rules! or_fail {
+    ($checked:expr) => {
+        match $checked {
+            Ok(value) => value,
+            Err(message) => panic!("{}", message),
+        }
+    };
+}
+pub(crate) use or_fail;

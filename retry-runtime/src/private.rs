@@ -235,6 +235,17 @@ impl<E, S: Raised, P: ErrorPredicate<E>> ErrorPredicate<E> for StopIf<S, P> {
     }
 }
 
+/// `initial_delay` and `max_delay` set together over a `policy = P`, checked against each
+/// other only (either alone might conflict with the other's old value).
+#[inline(always)]
+pub const fn policy_with_delays(
+    policy: RetryPolicy,
+    initial: core::time::Duration,
+    max: core::time::Duration,
+) -> RetryPolicy {
+    policy.initial_and_max_delay(initial, max)
+}
+
 /// The retry of an annotated function: `policy`, counted at `site` (its name is `Type::name`
 /// when `self_type`, the expansion's `core::any::type_name::<Self>`, is given).
 #[inline(always)]

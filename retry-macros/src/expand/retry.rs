@@ -50,12 +50,18 @@ use crate::parse::values::{Backoff, Jitter, Setting};
 use crate::parse::RetryArgs;
 use crate::shape::Flavor;
 
-/// One `RetryPolicy` setter: `RetryPolicy::method(policy, args)`, placed at `span` (its key).
+/// One `RetryPolicy` setter: `RetryPolicy::method(policy, args)`, or `__private::method(policy,
+/// args)` for a `private` one, placed at `span` (its key).
 pub(crate) struct Setter {
     pub(crate) method: &'static str,
+    pub(crate) private: bool,
     pub(crate) args: TokenStream,
     pub(crate) span: Span,
 }
+
+/// `initial_delay` and `max_delay` set together over a `policy = P`, checked against each
+/// other only (`retry_runtime::__private::policy_with_delays`).
+const PRIVATE_DELAYS: &str = "policy_with_delays";
 
 /// Everything the expansion needs, already validated.
 pub(crate) struct RetryPlan {
@@ -103,7 +109,11 @@ pub(crate) fn layer(
         let krate_here = respan(krate, span);
         let method = syn::Ident::new(setter.method, span);
         let args = &setter.args;
-        policy = quote_spanned!(span=> #krate_here::RetryPolicy::#method(#policy, #args));
+        policy = if setter.private {
+            quote_spanned!(span=> #krate_here::__private::#method(#policy, #args))
+        } else {
+            quote_spanned!(span=> #krate_here::RetryPolicy::#method(#policy, #args))
+        };
     }
 
     // A policy's timeout is applied only where the attribute can see it is wanted: the
@@ -296,7 +306,12 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
     let krate = runtime_path(&args.krate);
     let mut setters = Vec::new();
     let mut set = |method: &'static str, args: TokenStream, span: Span| {
-        setters.push(Setter { method, args, span });
+        setters.push(Setter {
+            method,
+            private: method == PRIVATE_DELAYS,
+            args,
+            span,
+        });
     };
     let base = match (&args.policy, &args.backoff) {
         (Some(policy), backoff) => {
@@ -350,7 +365,7 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
             // Both together, checked against each other only: the order they override a
             // `policy` in must not matter.
             let (iv, mv) = (duration_tokens(i.value), duration_tokens(m.value));
-            set("__delays", quote!(#iv, #mv), i.later_key(m));
+            set(PRIVATE_DELAYS, quote!(#iv, #mv), i.later_key(m));
         }
         (Some(i), None) => set("initial_delay", duration_tokens(i.value), i.key_span),
         (None, Some(m)) => set("max_delay", duration_tokens(m.value), m.key_span),

@@ -7,6 +7,7 @@ mod schedule;
 #[cfg(test)]
 mod tests;
 
+use crate::error::or_fail;
 use std::time::Duration;
 
 pub use schedule::Delays;
@@ -141,15 +142,6 @@ impl PartialEq for RetryPolicy {
 
 /// Unwraps a checked setter in a `const` context: an error becomes a build failure there,
 /// and a panic with the same message at run time.
-macro_rules! or_fail {
-    ($e:expr) => {
-        match $e {
-            Ok(p) => p,
-            Err(msg) => panic!("{}", msg),
-        }
-    };
-}
-
 impl RetryPolicy {
     const fn with_backoff(backoff: Backoff) -> Self {
         RetryPolicy {
@@ -328,9 +320,9 @@ impl RetryPolicy {
     }
 
     /// Sets `initial_delay` and `max_delay` together, checked against each other only: the
-    /// attribute uses it when both keys override a `policy = P`.
-    #[doc(hidden)]
-    pub const fn __delays(self, initial: Duration, max: Duration) -> Self {
+    /// attribute uses it (through `__private::policy_with_delays`) when both keys override a
+    /// `policy = P`.
+    pub(crate) const fn initial_and_max_delay(self, initial: Duration, max: Duration) -> Self {
         or_fail!(self.try_delays(initial, max))
     }
 
