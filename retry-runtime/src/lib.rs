@@ -67,6 +67,25 @@
 //! assert_eq!(r, Ok(3));
 //! ```
 //!
+//! # How the crate is laid out
+//!
+//! For contributors (the public API is the re-exports below). Each concept has one file or
+//! folder, and dependencies point one way, from the top down:
+//!
+//! 1. `lib.rs` (these docs and the re-exports) and `private.rs` (`__private`: everything the
+//!    attributes' expansions name, and nothing else).
+//! 2. `retry/`: [`Retry`] and its setters (`setup.rs`), the one decision core (`decide.rs`),
+//!    the sync driver (`blocking.rs`) and the tokio driver with the one async loop that the
+//!    expansion runs too (`tokio.rs`).
+//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
+//!    `env.rs` (environment overrides).
+//! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
+//!    [`stats`]), `events.rs` (`tracing` events), `error.rs` ([`AttemptTimedOut`]).
+//! 5. Ground floor, depending on nothing else here: `options.rs` (the option and hook types,
+//!    [`Unset`], and [`options::RetryOptions`], a `Retry`'s options behind one bound),
+//!    `duration.rs` (the one grammar of durations and numbers, shared with the macro crate),
+//!    `counters.rs`, `padded.rs`, `rng.rs`, and [`classify`].
+//!
 //! # Features
 //!
 //! - `macros` (default): re-exports the attributes from `retry-macros`.

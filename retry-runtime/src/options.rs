@@ -43,7 +43,7 @@ pub struct RetryEvent<'a, E> {
     /// needs it).
     pub elapsed: Duration,
     /// The annotated function's name (`Type::name` for methods), or the name given to
-    /// [`Retry::function`].
+    /// [`Retry::function`](crate::Retry::function).
     pub function: &'static str,
 }
 
@@ -54,7 +54,7 @@ impl<E> Clone for RetryEvent<'_, E> {
 }
 impl<E> Copy for RetryEvent<'_, E> {}
 
-/// The placeholder for an option of [`Retry`] that was not given: it costs nothing.
+/// The placeholder for an option of [`Retry`](crate::Retry) that was not given: it costs nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Unset;
 

@@ -291,9 +291,9 @@ pub fn async_decide<E, O: RetryOptions<E>>(
 }
 
 /// Picks how events show the error of a function returning `Result<T, E>` by autoref specialization,
-/// at the expansion site where `E` is known: `(&&&marker).pick_show_error()` is [`ShowDisplay`]
-/// if `E: Display`, else [`ShowDebug`] if `E: Debug`, else [`Unset`]. A generic `E` without
-/// either bound gets [`Unset`]. Bring the traits into scope with `use ...::autoref::*`.
+/// at the expansion site where `E` is known: `(&&&marker).pick_show_error()` is [`ShowDisplay`](crate::ShowDisplay)
+/// if `E: Display`, else [`ShowDebug`](crate::ShowDebug) if `E: Debug`, else [`Unset`](crate::Unset). A generic `E` without
+/// either bound gets [`Unset`](crate::Unset). Bring the traits into scope with `use ...::autoref::*`.
 ///
 /// ```
 /// use retry_runtime::__private::{autoref::*, Marker};
