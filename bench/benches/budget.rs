@@ -16,39 +16,11 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use retry_runtime::__private::{BudgetSite, Site};
 use retry_runtime::options::{Budget, With};
-use retry_runtime::{
-    configure_budget, Jitter, Retry, RetryBudget, RetryPolicy, SharedBudget, ShowDisplay, Unset,
-};
+use retry_runtime::{configure_budget, Retry, RetryBudget, SharedBudget, ShowDisplay, Unset};
 
-/// The error of the operation; 8-byte result, returned in a register (as in the retry benches).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Transient(u16);
-
-impl std::fmt::Display for Transient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HTTP {}", self.0)
-    }
-}
-
-/// Never `u32::MAX`, but the compiler cannot know.
-const INPUT: u32 = 41;
-
-/// The attribute's defaults.
-const POLICY: RetryPolicy = RetryPolicy::exponential()
-    .max_attempts(3)
-    .initial_delay(Duration::from_millis(100))
-    .max_delay(Duration::from_secs(10))
-    .jitter(Jitter::Full);
-
-#[inline(never)]
-fn op(x: u32) -> Result<u32, Transient> {
-    let x = black_box(x);
-    if x == u32::MAX {
-        Err(Transient(503))
-    } else {
-        Ok(x + 1)
-    }
-}
+#[allow(dead_code)]
+mod common;
+use common::{op, Transient, INPUT, POLICY};
 
 static SITE: Site = Site::new("bench_budget");
 static BUDGET: BudgetSite = BudgetSite::new("bench-site");

@@ -17,96 +17,18 @@
 
 use std::future::Future;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
-use retry_runtime::{Jitter, RetryPolicy};
 
 // ---------------------------------------------------------------------------------------------
 // The operations under test
 // ---------------------------------------------------------------------------------------------
 
-/// The error every operation returns on failure. `Result<u32, Transient>` is 8 bytes, returned
-/// in a register: a larger result goes through memory, and the partial stores and wide reload
-/// that causes (store-forwarding stalls, ~10 cycles each) would add noise to every bench alike.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Transient(u16);
-
-impl Transient {
-    fn is_transient(&self) -> bool {
-        matches!(self.0, 429 | 500..=504)
-    }
-}
-
-/// The input of the success benches: never `u32::MAX`, but the compiler cannot know.
-const INPUT: u32 = 41;
-
-/// The attribute's defaults: 3 attempts, 100 ms doubling, capped at 10 s, full jitter.
-const POLICY: RetryPolicy = RetryPolicy::exponential()
-    .max_attempts(3)
-    .initial_delay(Duration::from_millis(100))
-    .max_delay(Duration::from_secs(10))
-    .jitter(Jitter::Full);
-
-/// The same with no sleep between attempts (the fail-once groups).
-const ZERO_DELAY: RetryPolicy = RetryPolicy::exponential()
-    .max_attempts(3)
-    .initial_delay(Duration::ZERO);
-
-/// The operation of the success groups: succeeds unless its (opaque) input is `u32::MAX`.
-#[inline(never)]
-fn op(x: u32) -> Result<u32, Transient> {
-    let x = black_box(x);
-    if x == u32::MAX {
-        Err(Transient(503))
-    } else {
-        Ok(x + 1)
-    }
-}
-
-/// The async twin of [`op`].
-#[inline(never)]
-async fn op_async(x: u32) -> Result<u32, Transient> {
-    op(x)
-}
-
-/// The state of the flaky operation: `true` after a failed attempt. Plain loads and stores (no
-/// read-modify-write), so it costs what a `Cell` does.
-static FAILED_LAST: AtomicBool = AtomicBool::new(false);
-
-/// Fails every other call: each logical call that retries fails once, then succeeds, and leaves
-/// the state as it found it (checked by [`assert_fail_once`]).
-#[inline(never)]
-fn flaky() -> Result<u32, Transient> {
-    let failed = FAILED_LAST.load(Ordering::Relaxed);
-    FAILED_LAST.store(!failed, Ordering::Relaxed);
-    if failed {
-        Ok(black_box(7))
-    } else {
-        Err(Transient(503))
-    }
-}
-
-/// The async twin of [`flaky`].
-#[inline(never)]
-async fn flaky_async() -> Result<u32, Transient> {
-    flaky()
-}
-
-/// A logical call must have made exactly two attempts: one failure, then a success.
-fn assert_fail_once(name: &str, r: Result<u32, Transient>) {
-    assert_eq!(r, Ok(7), "{name}: expected a success after one failure");
-    assert!(
-        !FAILED_LAST.load(Ordering::Relaxed),
-        "{name}: expected exactly two attempts"
-    );
-}
-
-fn assert_success(name: &str, r: Result<u32, Transient>) {
-    assert_eq!(r, Ok(INPUT + 1), "{name}");
-}
+#[allow(dead_code)]
+mod common;
+use common::*;
 
 /// Runs `call` `iters` times inside one `block_on` and returns the time taken.
 macro_rules! async_iters {
@@ -268,28 +190,6 @@ mod asynk {
     use super::*;
     use backon::Retryable;
     use tower::{Service, ServiceExt};
-
-    /// A minimal tower retry policy: retry any error, up to `.0` more times, with no delay.
-    #[derive(Clone, Copy)]
-    pub struct RetryErrors(pub usize);
-
-    impl<Req: Clone, Res, E> tower::retry::Policy<Req, Res, E> for RetryErrors {
-        type Future = std::future::Ready<()>;
-
-        fn retry(&mut self, _: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
-            match result {
-                Err(_) if self.0 > 0 => {
-                    self.0 -= 1;
-                    Some(std::future::ready(()))
-                }
-                _ => None,
-            }
-        }
-
-        fn clone_request(&mut self, req: &Req) -> Option<Req> {
-            Some(req.clone())
-        }
-    }
 
     /// The service a tower user builds once and calls for every request.
     pub fn tower_service() -> impl Service<u32, Response = u32, Error = Transient> + Clone {

@@ -12,58 +12,13 @@
 //! The difference between the two counts, divided by 100,000, is one call's instructions.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use retry_runtime::{Jitter, RetryPolicy};
 use tower::{Service, ServiceExt};
 
-#[derive(Clone, Copy, Debug)]
-struct Transient(#[allow(dead_code)] u16);
-
-const POLICY: RetryPolicy = RetryPolicy::exponential()
-    .max_attempts(3)
-    .initial_delay(Duration::from_millis(100))
-    .max_delay(Duration::from_secs(10))
-    .jitter(Jitter::Full);
-
-#[inline(never)]
-fn op(x: u32) -> Result<u32, Transient> {
-    let x = black_box(x);
-    if x == u32::MAX {
-        Err(Transient(503))
-    } else {
-        Ok(x + 1)
-    }
-}
-
-#[inline(never)]
-async fn op_async(x: u32) -> Result<u32, Transient> {
-    op(x)
-}
-
-const ZERO_DELAY: RetryPolicy = RetryPolicy::exponential()
-    .max_attempts(3)
-    .initial_delay(Duration::ZERO);
-
-static FAILED_LAST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Fails every other call: each logical call fails once, then succeeds.
-#[inline(never)]
-fn flaky() -> Result<u32, Transient> {
-    use std::sync::atomic::Ordering::Relaxed;
-    let failed = FAILED_LAST.load(Relaxed);
-    FAILED_LAST.store(!failed, Relaxed);
-    if failed {
-        Ok(black_box(7))
-    } else {
-        Err(Transient(503))
-    }
-}
-
-#[inline(never)]
-async fn flaky_async() -> Result<u32, Transient> {
-    flaky()
-}
+#[allow(dead_code)]
+#[path = "../benches/common/mod.rs"]
+mod common;
+use common::*;
 
 #[inline(never)]
 async fn hand_loop() -> Result<u32, Transient> {
@@ -87,13 +42,13 @@ async fn ours_attr_fail_once() -> Result<u32, Transient> {
 
 #[inline(never)]
 async fn bare() -> Result<u32, Transient> {
-    op_async(41).await
+    op_async(INPUT).await
 }
 
 #[inline(never)]
 async fn floor_loop() -> Result<u32, Transient> {
     loop {
-        match op_async(41).await {
+        match op_async(INPUT).await {
             Ok(v) => return Ok(v),
             Err(_) => tokio::task::yield_now().await,
         }
@@ -102,39 +57,20 @@ async fn floor_loop() -> Result<u32, Transient> {
 
 #[inline(never)]
 async fn ours() -> Result<u32, Transient> {
-    retry_runtime::retry_async(&POLICY, || op_async(41)).await
+    retry_runtime::retry_async(&POLICY, || op_async(INPUT)).await
 }
 
 #[inline(never)]
 #[retry_runtime::retry_on_failure(policy = POLICY)]
 async fn ours_attr() -> Result<u32, Transient> {
-    op_async(41).await
-}
-
-#[derive(Clone, Copy)]
-struct RetryErrors(usize);
-
-impl<Req: Clone, Res, E> tower::retry::Policy<Req, Res, E> for RetryErrors {
-    type Future = std::future::Ready<()>;
-    fn retry(&mut self, _: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
-        match result {
-            Err(_) if self.0 > 0 => {
-                self.0 -= 1;
-                Some(std::future::ready(()))
-            }
-            _ => None,
-        }
-    }
-    fn clone_request(&mut self, req: &Req) -> Option<Req> {
-        Some(req.clone())
-    }
+    op_async(INPUT).await
 }
 
 #[inline(never)]
 async fn tower<S: Service<u32, Response = u32, Error = Transient>>(
     svc: &mut S,
 ) -> Result<u32, Transient> {
-    svc.ready().await?.call(41).await
+    svc.ready().await?.call(INPUT).await
 }
 
 fn main() {
