@@ -1,7 +1,10 @@
-//! `BreakerConfig`, `State` and `StateChange`: what a breaker is told and what it reports.
+//! `BreakerConfig`: what a breaker is told (thresholds, timeouts, the state-change hook).
 
 use std::fmt;
 use std::time::Duration;
+
+use super::state::StateChange;
+use crate::error::or_fail;
 
 /// The largest `success_threshold` and `half_open_max_calls`: the half-open counters share the
 /// breaker's one atomic state word, 20 bits each.
@@ -109,15 +112,6 @@ impl fmt::Debug for BreakerConfig {
 
 /// Unwraps a checked setter in a `const` context: an error becomes a build failure there, and a
 /// panic with the same message at run time.
-macro_rules! or_fail {
-    ($e:expr) => {
-        match $e {
-            Ok(c) => c,
-            Err(msg) => panic!("{}", msg),
-        }
-    };
-}
-
 impl BreakerConfig {
     /// The defaults: consecutive mode with `failure_threshold` 5, `window` 60 s and `min_calls`
     /// 10 (used once `failure_rate` is set), `reset_timeout` 30 s, `success_threshold` 2,
@@ -453,85 +447,5 @@ impl BreakerConfig {
     /// ```
     pub const fn get_on_state_change(&self) -> Option<fn(&StateChange)> {
         self.on_state_change
-    }
-}
-
-/// The state of a circuit breaker.
-///
-/// Displayed in capitals, as dashboards and logs show it:
-///
-/// ```
-/// use retry_runtime::State;
-/// assert_eq!(State::HalfOpen.to_string(), "HALF_OPEN");
-/// assert_eq!(State::ForcedClosed.to_string(), "FORCED_CLOSED");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Calls run; failures are counted.
-    Closed,
-    /// Calls are rejected until `reset_timeout` has passed.
-    Open,
-    /// Up to `half_open_max_calls` probes run at once; every other call is rejected.
-    HalfOpen,
-    /// Opened by hand ([`force_open`](crate::CircuitBreaker::force_open)): every call is rejected
-    /// until [`reset`](crate::CircuitBreaker::reset) or
-    /// [`force_closed`](crate::CircuitBreaker::force_closed).
-    ForcedOpen,
-    /// Closed by hand ([`force_closed`](crate::CircuitBreaker::force_closed)): every call runs
-    /// and nothing is counted until [`reset`](crate::CircuitBreaker::reset) or
-    /// [`force_open`](crate::CircuitBreaker::force_open).
-    ForcedClosed,
-}
-
-impl State {
-    /// The name shown by `Display`: `CLOSED`, `OPEN`, `HALF_OPEN`, `FORCED_OPEN`,
-    /// `FORCED_CLOSED`.
-    ///
-    /// ```
-    /// use retry_runtime::State;
-    /// assert_eq!(State::Open.as_str(), "OPEN");
-    /// ```
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            State::Closed => "CLOSED",
-            State::Open => "OPEN",
-            State::HalfOpen => "HALF_OPEN",
-            State::ForcedOpen => "FORCED_OPEN",
-            State::ForcedClosed => "FORCED_CLOSED",
-        }
-    }
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-/// A transition of a breaker, given to its `on_state_change` hook (and, with the `tracing`
-/// feature, logged as an `INFO` event, target `retry_runtime`, fields `breaker`, `from`, `to`).
-///
-/// ```
-/// use retry_runtime::{State, StateChange};
-/// let change = StateChange { name: "openai", from: State::Closed, to: State::Open };
-/// assert_eq!(change.to_string(), "circuit breaker 'openai': CLOSED -> OPEN");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct StateChange {
-    /// The breaker's name.
-    pub name: &'static str,
-    /// The state it left.
-    pub from: State,
-    /// The state it entered.
-    pub to: State,
-}
-
-impl fmt::Display for StateChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "circuit breaker '{}': {} -> {}",
-            self.name, self.from, self.to
-        )
     }
 }

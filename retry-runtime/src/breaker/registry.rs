@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use super::{BreakerConfig, BreakerSnapshot, CircuitBreaker};
+use super::circuit::CircuitBreaker;
+use super::config::BreakerConfig;
+use super::snapshot::BreakerSnapshot;
 use crate::env::parse_duration;
 
 struct Entry {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::State;
+use super::state::State;
 use crate::duration::DurationText;
 
 /// Why a breaker rejected a call.

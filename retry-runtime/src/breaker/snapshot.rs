@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::State;
+use super::state::State;
 use crate::duration::DurationText;
 
 /// A breaker's state and counters at one moment, from

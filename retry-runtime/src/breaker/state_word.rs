@@ -16,7 +16,7 @@
 //! The generation changes on every transition. A probe's permit remembers it, so a permit from
 //! an earlier half-open period can never free a slot or count a success in a later one.
 
-use super::State;
+use super::state::State;
 
 pub(crate) const CLOSED: u64 = 0;
 pub(crate) const OPEN: u64 = 1;

@@ -206,7 +206,7 @@ impl<O> Retry<'_, O> {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
         let mut state = self.start_async::<E>();
-        crate::__retry_async_loop!(op().await, |error| state.decide(self, &error))
+        __retry_async_loop!(op().await, |error| state.decide(self, &error))
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -244,7 +244,7 @@ impl<O> Retry<'_, O> {
         O: RetryOptions<E>,
     {
         let mut state = self.start_async::<E>();
-        crate::__retry_async_loop!(state.with_timeout(self.policy(), op()).await, |error| {
+        __retry_async_loop!(state.with_timeout(self.policy(), op()).await, |error| {
             state.decide(self, &error)
         })
     }
@@ -278,6 +278,6 @@ where
     // Not a call to `run_async`: the loop itself, so the future holds only the policy, `op`,
     // the small call state and the attempt while an attempt runs.
     let mut state = AsyncState::start(policy.get_max_elapsed().is_some());
-    crate::__retry_async_loop!(op().await, |error| state
+    __retry_async_loop!(op().await, |error| state
         .decide(&Retry::new(policy), &error))
 }
