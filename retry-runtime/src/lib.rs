@@ -84,7 +84,7 @@
 //! 5. Ground floor, depending on nothing else here: `options.rs` (the option and hook types,
 //!    [`Unset`], and [`options::RetryOptions`], a `Retry`'s options behind one bound),
 //!    `duration.rs` (the one grammar of durations and numbers, shared with the macro crate),
-//!    `counters.rs`, `padded.rs`, `rng.rs`, and [`classify`].
+//!    `counters.rs`, `thread_index.rs`, `padded.rs`, `rng.rs`, and [`classify`].
 //!
 //! # Features
 //!
@@ -110,6 +110,7 @@ mod policy;
 mod retry;
 mod rng;
 mod site;
+mod thread_index;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -8,8 +8,9 @@
 //!
 //! # Stripes
 //!
-//! Every live thread holds a small index, unique among live threads and handed back when the
-//! thread exits. The thread holding index `i` is the only writer of stripe `i` (cache-padded, so
+//! Every live thread holds a small index (`thread_index.rs`), unique among live threads and
+//! handed back when the thread exits. The thread holding index `i` is the only writer of stripe
+//! `i` (cache-padded, so
 //! two cores never write one line), so it counts with a plain load and store, no atomic
 //! read-modify-write (a `lock`-prefixed add costs several times the rest of the path). Threads
 //! beyond the stripes count into one shared stripe with atomic adds. Readers never write an
@@ -28,14 +29,12 @@
 //! their own, where they leave the window early. At low traffic every call reads the clock and
 //! the window is exact to its bucket.
 
-use std::cell::Cell;
-use std::sync::{Mutex, PoisonError};
-
 use super::loom_shim::{
     now_ns, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
 };
 use crate::padded::CachePadded;
+use crate::thread_index::thread_index;
 
 /// Buckets per window.
 pub(crate) const BUCKETS: usize = 16;
@@ -70,73 +69,6 @@ fn bumped(v: u64, e: u64) -> u64 {
         v + 1
     } else {
         tag(e) << TAG_SHIFT | 1
-    }
-}
-
-// ---- thread indices ----
-
-const UNSET: usize = usize::MAX;
-const EXITED: usize = usize::MAX - 1;
-
-thread_local! {
-    /// This thread's index, `UNSET` before its first count, `EXITED` once handed back.
-    static INDEX: Cell<usize> = const { Cell::new(UNSET) };
-    /// Hands the index back when the thread exits.
-    static HAND_BACK: HandBack = const { HandBack };
-}
-
-/// Free indices, and the next never-used one.
-static INDICES: Mutex<(usize, Vec<usize>)> = Mutex::new((0, Vec::new()));
-
-struct HandBack;
-
-impl Drop for HandBack {
-    fn drop(&mut self) {
-        let index = INDEX.try_with(|i| i.replace(EXITED));
-        if let Ok(index) = index {
-            if index < EXITED {
-                let mut free = INDICES.lock().unwrap_or_else(PoisonError::into_inner);
-                free.1.push(index);
-            }
-        }
-    }
-}
-
-/// The calling thread's index: small, and unique among live threads.
-#[inline]
-fn thread_index() -> usize {
-    let i = INDEX.with(Cell::get);
-    if i != UNSET {
-        i
-    } else {
-        assign_index()
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn assign_index() -> usize {
-    let index = {
-        let mut free = INDICES.lock().unwrap_or_else(PoisonError::into_inner);
-        match free.1.pop() {
-            Some(i) => i,
-            None => {
-                free.0 += 1;
-                free.0 - 1
-            }
-        }
-    };
-    // Touching HAND_BACK registers its destructor; a thread already exiting cannot, and counts
-    // in the shared stripe for the rest of its life.
-    if HAND_BACK.try_with(|_| ()).is_ok() {
-        INDEX.with(|i| i.set(index));
-        index
-    } else {
-        let mut free = INDICES.lock().unwrap_or_else(PoisonError::into_inner);
-        free.1.push(index);
-        drop(free);
-        let _ = INDEX.try_with(|i| i.set(EXITED));
-        EXITED
     }
 }
 
@@ -392,18 +324,5 @@ mod tests {
         assert_eq!(w.totals(), (0, 0));
         w.success();
         assert_eq!(w.totals(), (1, 0));
-    }
-
-    #[test]
-    fn thread_indices_are_unique_among_live_threads_and_reused() {
-        let here = thread_index();
-        assert_eq!(thread_index(), here);
-        let others: Vec<usize> = (0..4)
-            .map(|_| std::thread::spawn(thread_index).join().unwrap())
-            .collect();
-        assert!(!others.contains(&here));
-        // Each thread ended before the next began and handed its index back: indices stay
-        // small however many threads come and go.
-        assert!(others.iter().all(|&i| i < 64), "{others:?}");
     }
 }
