@@ -40,6 +40,13 @@
 //! `reset_timeout`, the next caller starts a fresh half-open period (as Polly does), and the
 //! old probes' verdicts are ignored.
 //!
+//! # Hooks that panic
+//!
+//! `on_state_change` runs after its transition took effect, so a hook that panics leaves the
+//! breaker in the state it was told of. While a panic unwinds (a permit dropped by a panicking
+//! body records its failure from `Drop`), a hook's panic is caught and reported instead of
+//! aborting the process, and the first panic goes on.
+//!
 //! # Files
 //!
 //! From the top of the module down; each file uses only files below it.
