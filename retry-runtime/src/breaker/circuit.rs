@@ -184,7 +184,7 @@ impl CircuitBreaker {
         };
         let (window_calls, window_failures) = if rate { self.window().totals() } else { (0, 0) };
         let retry_in = (state_word::mode(w) == OPEN)
-            .then(|| self.until(state_word::payload(w).saturating_mul(1_000_000), now_ns()));
+            .then(|| Self::until(state_word::payload(w).saturating_mul(1_000_000), now_ns()));
         BreakerSnapshot {
             name: self.hot.name,
             state: state_word::state(w),
@@ -293,10 +293,10 @@ impl CircuitBreaker {
             .div_ceil(1_000_000)
     }
 
-    /// The time from `now` to the deadline `due` (ns), within `reset_timeout` (the deadline is
-    /// rounded up to whole milliseconds).
-    fn until(&self, due: u64, now: u64) -> Duration {
-        Duration::from_nanos(due.saturating_sub(now).min(self.timeout_ns()))
+    /// The time from `now` to the deadline `due` (ns): all of the wait, never less. The deadline
+    /// is rounded up to whole milliseconds, so this may exceed `reset_timeout` by under 1 ms.
+    fn until(due: u64, now: u64) -> Duration {
+        Duration::from_nanos(due.saturating_sub(now))
     }
 
     /// Replaces the word by `f(word)`, returning the word replaced.
@@ -363,7 +363,7 @@ impl CircuitBreaker {
                     let now = now_ns();
                     let due = state_word::payload(w).saturating_mul(1_000_000);
                     if now < due {
-                        return Err(self.reject(self.until(due, now), Why::Open));
+                        return Err(self.reject(Self::until(due, now), Why::Open));
                     }
                     w = self.open_to_half_open(w, now);
                 }
