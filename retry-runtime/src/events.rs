@@ -1,10 +1,12 @@
-//! `tracing` events for retries, give-ups and fallbacks, and how an error gets into them
-//! without the library asking `E` for `Display` or `Debug`.
+//! `tracing` events for retries, give-ups, fallbacks and user hooks that panicked while a panic
+//! was unwinding, and how an error gets into them without the library asking `E` for `Display`
+//! or `Debug`.
 //!
-//! With the `tracing` feature, every retry is a `WARN` event, every give-up an `ERROR` and every
-//! fallback an `INFO`, all with target `retry_runtime`. Without the feature, none of the event
-//! code is compiled.
+//! With the `tracing` feature, every retry is a `WARN` event, every give-up an `ERROR`, every
+//! fallback an `INFO` and every caught hook panic an `ERROR`, all with target `retry_runtime`.
+//! Without the feature, none of the event code is compiled.
 
+use std::any::Any;
 #[cfg(feature = "tracing")]
 use std::fmt;
 #[cfg(feature = "tracing")]
@@ -137,4 +139,29 @@ fn fallback_event<E, S: ShowError<E>>(
         error = S::ACTIVE.then(|| tracing::field::display(Shown(error, show))),
         "falling back",
     );
+}
+
+/// The `ERROR` event of a user hook (`hook`, of the breaker or other item `owner`) whose panic
+/// was caught because another panic was unwinding (a panic leaving a destructor then would abort
+/// the process). `payload` is the caught panic's. Compiled to nothing without the `tracing`
+/// feature.
+#[cold]
+#[inline(never)]
+#[allow(unused_variables)]
+pub(crate) fn hook_panicked(hook: &'static str, owner: &'static str, payload: &(dyn Any + Send)) {
+    #[cfg(feature = "tracing")]
+    {
+        let message = payload
+            .downcast_ref::<&'static str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic payload that is not a string");
+        tracing::error!(
+            target: "retry_runtime",
+            hook,
+            owner,
+            panic = message,
+            "a hook panicked while another panic was unwinding; its panic was caught",
+        );
+    }
 }

@@ -89,7 +89,8 @@ fn open_rejects_with_name_and_a_decreasing_retry_in() {
     let first = cb.try_acquire().unwrap_err();
     assert_eq!(first.name(), "openai");
     assert_eq!(first.state(), State::Open);
-    assert!(first.retry_in() <= timeout && first.retry_in() > timeout / 2);
+    // The deadline is kept in whole ms, rounded up: up to 1 ms more than the timeout.
+    assert!(first.retry_in() < timeout + MS && first.retry_in() > timeout / 2);
     sleep(5 * MS);
     let second = cb.try_acquire().unwrap_err();
     assert!(second.retry_in() < first.retry_in());
@@ -103,6 +104,38 @@ fn open_rejects_with_name_and_a_decreasing_retry_in() {
     assert_eq!(s.state, State::Open);
     assert!(s.retry_in.unwrap() <= second.retry_in());
     assert_eq!(s.rejected, 2);
+}
+
+#[test]
+fn retry_in_never_promises_a_probe_earlier_than_one_is_let_through() {
+    // The deadline is kept in whole ms: for these timeouts nearly all of the wait is rounding.
+    for timeout in [
+        Duration::from_nanos(1),
+        Duration::from_micros(10),
+        MS + MS / 2,
+    ] {
+        let cb = CircuitBreaker::new(
+            "t_retry_in_rounding",
+            BreakerConfig::new()
+                .failure_threshold(1)
+                .reset_timeout(timeout),
+        );
+        for _ in 0..20 {
+            cb.reset();
+            let _ = down(&cb);
+            let Err(open) = cb.try_acquire() else {
+                continue; // the deadline passed already
+            };
+            sleep(open.retry_in());
+            let probe = cb.try_acquire();
+            assert!(
+                probe.is_ok(),
+                "{timeout:?}: retry_in {:?} too early",
+                open.retry_in()
+            );
+            assert_eq!(cb.snapshot().retry_in, None);
+        }
+    }
 }
 
 #[test]
@@ -153,7 +186,7 @@ fn a_probe_failure_reopens() {
     assert_eq!(down(&cb), Err(Error::Down)); // the probe ran, and failed
     assert_eq!(cb.state(), State::Open);
     let open = cb.try_acquire().unwrap_err();
-    assert!(open.retry_in() > Duration::ZERO && open.retry_in() <= SHORT);
+    assert!(open.retry_in() > Duration::ZERO && open.retry_in() < SHORT + MS);
     assert_eq!(cb.snapshot().consecutive_failures, 2);
     past_short();
     assert_eq!(ok(&cb), Ok(1));

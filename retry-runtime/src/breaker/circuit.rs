@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::mem::ManuallyDrop;
+use std::panic;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use super::rejection::{CircuitOpen, Why};
 use super::snapshot::BreakerSnapshot;
 use super::state::{State, StateChange};
 use super::state_word::{self, CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN};
+use crate::events;
 use crate::padded::CachePadded;
 
 /// A circuit breaker: counts failures of the calls it guards, and while the backend looks
@@ -182,7 +184,7 @@ impl CircuitBreaker {
         };
         let (window_calls, window_failures) = if rate { self.window().totals() } else { (0, 0) };
         let retry_in = (state_word::mode(w) == OPEN)
-            .then(|| self.until(state_word::payload(w).saturating_mul(1_000_000), now_ns()));
+            .then(|| Self::until(state_word::payload(w).saturating_mul(1_000_000), now_ns()));
         BreakerSnapshot {
             name: self.hot.name,
             state: state_word::state(w),
@@ -291,10 +293,10 @@ impl CircuitBreaker {
             .div_ceil(1_000_000)
     }
 
-    /// The time from `now` to the deadline `due` (ns), within `reset_timeout` (the deadline is
-    /// rounded up to whole milliseconds).
-    fn until(&self, due: u64, now: u64) -> Duration {
-        Duration::from_nanos(due.saturating_sub(now).min(self.timeout_ns()))
+    /// The time from `now` to the deadline `due` (ns): all of the wait, never less. The deadline
+    /// is rounded up to whole milliseconds, so this may exceed `reset_timeout` by under 1 ms.
+    fn until(due: u64, now: u64) -> Duration {
+        Duration::from_nanos(due.saturating_sub(now))
     }
 
     /// Replaces the word by `f(word)`, returning the word replaced.
@@ -361,7 +363,7 @@ impl CircuitBreaker {
                     let now = now_ns();
                     let due = state_word::payload(w).saturating_mul(1_000_000);
                     if now < due {
-                        return Err(self.reject(self.until(due, now), Why::Open));
+                        return Err(self.reject(Self::until(due, now), Why::Open));
                     }
                     w = self.open_to_half_open(w, now);
                 }
@@ -584,7 +586,8 @@ impl CircuitBreaker {
         }
     }
 
-    /// Reports a transition to the hook and, with `tracing`, as an event.
+    /// Reports a transition to the hook and, with `tracing`, as an event. Called once the
+    /// transition took effect; a hook's panic while the thread unwinds is caught.
     fn emit(&self, from: State, to: State) {
         if from == to {
             return;
@@ -603,7 +606,29 @@ impl CircuitBreaker {
             "circuit breaker state change"
         );
         if let Some(hook) = self.hot.config.get_on_state_change() {
-            hook(&change);
+            if std::thread::panicking() {
+                hook_while_unwinding(hook, &change);
+            } else {
+                // The word is already in place: a hook that panics here leaves the breaker
+                // in the state it reports, and its panic goes on like any panic of user code.
+                hook(&change);
+            }
+        }
+    }
+}
+
+/// Runs `on_state_change` while the thread unwinds from another panic (a permit dropped by a
+/// panicking body records its failure from `Drop`). A panic leaving a destructor then would
+/// abort the process, so the hook's panic is caught and reported (an `ERROR` event with
+/// `tracing`), and the first panic goes on.
+#[cold]
+#[inline(never)]
+fn hook_while_unwinding(hook: fn(&StateChange), change: &StateChange) {
+    if let Err(payload) = panic::catch_unwind(|| hook(change)) {
+        events::hook_panicked("on_state_change", change.name, &*payload);
+        // A payload whose own `Drop` panics would unwind from here too: leak that one.
+        if let Err(again) = panic::catch_unwind(panic::AssertUnwindSafe(|| drop(payload))) {
+            std::mem::forget(again);
         }
     }
 }

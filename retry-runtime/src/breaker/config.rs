@@ -239,6 +239,12 @@ impl BreakerConfig {
     /// Transitions made by different threads at nearly the same moment may reach the hook in
     /// either order; each [`StateChange`] is right about its own `from` and `to`.
     ///
+    /// A hook that panics finds the transition already made, so the breaker stays consistent.
+    /// Its panic propagates to the caller, like any panic of user code, except while the thread
+    /// unwinds from another panic (a body that panicked while holding its permit): then it is
+    /// caught, reported (an `ERROR` event with the `tracing` feature), and the first panic goes
+    /// on, since a panic out of a destructor would abort the process.
+    ///
     /// ```
     /// use retry_runtime::{BreakerConfig, State, StateChange};
     /// const C: BreakerConfig = BreakerConfig::new().on_state_change(|c: &StateChange| {

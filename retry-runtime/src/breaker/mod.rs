@@ -25,7 +25,9 @@
 //!
 //! Breakers read `std::time::Instant`, as nanoseconds since a process-wide base; an open
 //! breaker's deadline is kept in milliseconds (rounded up: the wait is never shorter than
-//! `reset_timeout`). The closed success path never reads the clock. In rate mode, successes
+//! `reset_timeout`), and [`CircuitOpen::retry_in`] counts to that deadline, so it never promises
+//! a probe earlier than one is let through (it may exceed `reset_timeout` by under 1 ms). The
+//! closed success path never reads the clock. In rate mode, successes
 //! count into per-thread stripes of a bucketed window and read the clock only now and then;
 //! the bounded approximation this makes is described in `rate_window.rs` and on
 //! [`BreakerConfig::failure_rate`]: successes may be counted in a slightly older bucket than
@@ -39,6 +41,13 @@
 //! that hangs cannot wedge the breaker either: once no probe has been admitted for
 //! `reset_timeout`, the next caller starts a fresh half-open period (as Polly does), and the
 //! old probes' verdicts are ignored.
+//!
+//! # Hooks that panic
+//!
+//! `on_state_change` runs after its transition took effect, so a hook that panics leaves the
+//! breaker in the state it was told of. While a panic unwinds (a permit dropped by a panicking
+//! body records its failure from `Drop`), a hook's panic is caught and reported instead of
+//! aborting the process, and the first panic goes on.
 //!
 //! # Files
 //!
