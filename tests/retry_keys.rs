@@ -262,18 +262,59 @@ fn crate_key_points_at_a_reexport() {
     assert_eq!(calls.get(), 2);
 }
 
-#[test]
-fn decorrelated_and_equal_jitter_stay_within_their_bounds() {
-    static AT: Mutex<Vec<std::time::Instant>> = Mutex::new(Vec::new());
-    #[retry_on_failure(max_attempts = 3, backoff = decorrelated, initial_delay = "1ms", max_delay = "3ms")]
-    fn call() -> Result<(), Error> {
-        AT.lock().unwrap().push(std::time::Instant::now());
+/// The sleeps each jitter draws, read from `on_retry` (the sleep actually taken), over many
+/// retries on tokio's paused clock: every one within its bounds, and the draws spread over them.
+#[tokio::test(start_paused = true)]
+async fn decorrelated_and_equal_jitter_stay_within_their_bounds() {
+    static DECORRELATED: Mutex<Vec<Duration>> = Mutex::new(Vec::new());
+    static EQUAL: Mutex<Vec<Duration>> = Mutex::new(Vec::new());
+
+    // Decorrelated: each sleep in [initial, min(max, 3 x the previous sleep)].
+    #[retry_on_failure(max_attempts = 200, backoff = decorrelated, initial_delay = "10ms",
+                       max_delay = "1s",
+                       on_retry = |e| DECORRELATED.lock().unwrap().push(e.delay))]
+    async fn decorrelated() -> Result<(), Error> {
         Err(Error::Busy(None))
     }
-    let _ = call();
-    let at = AT.lock().unwrap();
-    assert_eq!(at.len(), 3);
-    for w in at.windows(2) {
-        assert!(w[1] - w[0] >= Duration::from_millis(1));
+    // Equal jitter: each sleep in [base / 2, base], base = 10ms x 2^(n-1) capped at 80ms.
+    #[retry_on_failure(max_attempts = 200, jitter = equal, initial_delay = "10ms",
+                       max_delay = "80ms",
+                       on_retry = |e| EQUAL.lock().unwrap().push(e.delay))]
+    async fn equal() -> Result<(), Error> {
+        Err(Error::Busy(None))
     }
+
+    let _ = decorrelated().await;
+    let _ = equal().await;
+
+    let ms = Duration::from_millis;
+    let sleeps = DECORRELATED.lock().unwrap();
+    assert_eq!(sleeps.len(), 199);
+    let mut prev = ms(10);
+    for &d in sleeps.iter() {
+        let hi = (prev * 3).min(ms(1000));
+        assert!(d >= ms(10) && d <= hi, "{d:?} outside [10ms, {hi:?}]");
+        prev = d;
+    }
+    assert!(
+        sleeps.iter().any(|&d| d > ms(500)),
+        "decorrelated never grew: {sleeps:?}"
+    );
+
+    let sleeps = EQUAL.lock().unwrap();
+    assert_eq!(sleeps.len(), 199);
+    for (n, &d) in sleeps.iter().enumerate() {
+        let base = (ms(10) * 2u32.pow(n.min(3) as u32)).min(ms(80));
+        assert!(
+            d >= base / 2 && d <= base,
+            "retry {}: {d:?} outside [{:?}, {base:?}]",
+            n + 1,
+            base / 2
+        );
+    }
+    let capped = &sleeps[3..];
+    assert!(
+        capped.iter().any(|&d| d < ms(50)) && capped.iter().any(|&d| d > ms(70)),
+        "equal jitter did not spread over [40ms, 80ms]: {capped:?}"
+    );
 }

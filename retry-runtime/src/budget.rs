@@ -60,7 +60,7 @@ const EPSILON: f64 = 1e-9;
 /// assert_eq!(RetryBudget::default().get_ratio(), 0.1);
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use retry_runtime::RetryBudget;
 /// const BAD: RetryBudget = RetryBudget::new().ratio(-0.5);
 /// ```

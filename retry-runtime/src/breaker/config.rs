@@ -46,12 +46,12 @@ pub(crate) const MAX_PROBES: u32 = (1 << 20) - 1;
 ///
 /// An invalid value is a compile error when the configuration is a constant:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use retry_runtime::BreakerConfig;
 /// const BAD: BreakerConfig = BreakerConfig::new().failure_threshold(0);
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use retry_runtime::BreakerConfig;
 /// const BAD: BreakerConfig = BreakerConfig::new().failure_rate(1.5);
 /// ```

@@ -86,7 +86,7 @@ const SET_JITTER: u8 = 8;
 ///
 /// An invalid combination is a compile error when the policy is a constant:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use std::time::Duration;
 /// use retry_runtime::RetryPolicy;
 /// const BAD: RetryPolicy = RetryPolicy::exponential()
@@ -94,7 +94,7 @@ const SET_JITTER: u8 = 8;
 ///     .initial_delay(Duration::from_secs(2)); // initial_delay is larger than max_delay
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// use retry_runtime::RetryPolicy;
 /// const BAD: RetryPolicy = RetryPolicy::exponential().max_attempts(0);
 /// ```
