@@ -91,6 +91,12 @@ fn main() {
     for f in [frb, fbr, rfb, rbf, bfr, brf, qualified] {
         assert_eq!(f(1).unwrap(), 1);
     }
+    // The failure path of every order: the fallback answers (`backup` echoes its argument,
+    // passed on unchanged), whatever the retry and the breaker did before it.
+    for f in [frb, fbr, rfb, rbf, bfr, brf] {
+        assert_eq!(f(0).unwrap(), 0);
+    }
+    assert!(matches!(qualified(0), Err(ApiError::Unavailable)));
     fn is_send<T: Send>(_: T) {}
     is_send(documented_async(1));
 }
