@@ -571,7 +571,8 @@ impl BudgetSite {
         self.budget.get_or_init(|| get_or_create(self.name))
     }
 
-    /// Records a first attempt: the async expansion calls it once per call, before the loop.
+    /// Records a first attempt: the async expansion calls it when a call's first attempt
+    /// succeeded (a failed one deposits in the decision, unless a breaker below rejected it).
     ///
     /// ```
     /// use retry_runtime::__private::BudgetSite;

@@ -323,7 +323,13 @@ pub trait RetryOptions<E> {
     fn on_give_up(&self, event: &RetryEvent<'_, E>) {
         let _ = event;
     }
-    /// Records a call's first attempt in the budget.
+    /// Whether the layers below the retry (a breaker in the same stack) rejected the attempt
+    /// that just failed: then it never ran, deposits nothing and ends the retry at once.
+    #[inline(always)]
+    fn rejected_below(&self) -> bool {
+        false
+    }
+    /// Records a call's first attempt in the budget, once the layers below admitted it.
     #[inline(always)]
     fn deposit(&self) {}
     /// Takes a token for a retry from the budget; `false` refuses the retry.
@@ -395,6 +401,10 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
         } else {
             self.below.on_give_up(event)
         }
+    }
+    #[inline(always)]
+    fn rejected_below(&self) -> bool {
+        self.option.rejected_below() || self.below.rejected_below()
     }
     #[inline(always)]
     fn deposit(&self) {

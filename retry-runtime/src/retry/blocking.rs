@@ -25,10 +25,11 @@ impl<O> Retry<'_, O> {
     {
         // The first attempt runs before any per-call state exists: on success nothing else
         // happens (the clock is read first only when a hook or `max_elapsed` needs it; a
-        // budget takes its deposit, one atomic add).
+        // budget takes its deposit, one atomic add, after the success, or in the decision
+        // after a failure the layers below did not reject).
         let start = self.start::<E, StdClock>();
         match op() {
-            Ok(v) => Ok(v),
+            Ok(v) => Ok(self.first_succeeded(v)),
             Err(e) => self.run_after_failure(op, start, e),
         }
     }
@@ -45,13 +46,22 @@ impl<O> Retry<'_, O> {
         if self.needs_clock::<E>() {
             return self.run(op);
         }
+        match op() {
+            Ok(v) => Ok(self.first_succeeded(v)),
+            Err(e) => self.run_by_value_after_failure(op, e),
+        }
+    }
+
+    /// A first attempt succeeded: the budget's deposit for it, if there is a budget.
+    #[inline(always)]
+    fn first_succeeded<T, E>(&self, value: T) -> T
+    where
+        O: RetryOptions<E>,
+    {
         if O::BUDGET {
             self.options.deposit();
         }
-        match op() {
-            Ok(v) => Ok(v),
-            Err(e) => self.run_by_value_after_failure(op, e),
-        }
+        value
     }
 
     #[inline(never)]

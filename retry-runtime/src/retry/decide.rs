@@ -96,16 +96,14 @@ impl<O> Retry<'_, O> {
         O::ON_RETRY || O::ON_GIVE_UP || self.policy.get_max_elapsed().is_some()
     }
 
-    /// The start of a call: deposits in the budget, if any (once per call, for its first
-    /// attempt), and reads the clock if a hook or `max_elapsed` needs it.
+    /// The start of a call: reads the clock if a hook or `max_elapsed` needs it. The budget's
+    /// deposit for the first attempt comes once the layers below admitted it: after its
+    /// success in the driver, or in [`decide`](Self::decide) after its failure.
     #[inline]
     pub(crate) fn start<E, C: Clock>(&self) -> CallState<C::Instant>
     where
         O: RetryOptions<E>,
     {
-        if O::BUDGET {
-            self.options.deposit();
-        }
         CallState::new::<C>(self.needs_clock::<E>())
     }
 
@@ -127,8 +125,15 @@ impl<O> Retry<'_, O> {
         let attempt = state.attempt;
         let policy = self.policy;
         let options = &self.options;
+        // An attempt the layers below rejected never ran: it deposits nothing and ends the
+        // retry. A first attempt they admitted deposits now (one that succeeded, in the driver).
+        let rejected = options.rejected_below();
+        if O::BUDGET && attempt == 1 && !rejected {
+            options.deposit();
+        }
         // 1. A permanent error.
-        if options.unless(error) == Some(true) || options.when(error) == Some(false) {
+        if rejected || options.unless(error) == Some(true) || options.when(error) == Some(false)
+        {
             return self.give_up::<E, C>(state, error, GiveUp::Permanent);
         }
         // 2. Attempts used up.

@@ -31,7 +31,9 @@ impl Clock for TokioClock {
 
 /// The one async retry loop. `$attempt` is an expression awaiting one attempt; after a
 /// failure, `$decide` sees the error as `$error` and gives the sleep before the next attempt,
-/// or `None` to give up. The loop is an expression: it `break`s with the result.
+/// or `None` to give up; after a success, the optional `ok => $ok` runs first (a budget's
+/// deposit for a first attempt that succeeded). The loop is an expression: it `break`s with
+/// the result.
 ///
 /// A macro, not a shared `async fn`, for two reasons: the attribute's expansion must write a
 /// fresh `async { <body> }` per attempt inside the user's function (a closure returning a
@@ -41,12 +43,13 @@ impl Clock for TokioClock {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_async_loop {
-    ($attempt:expr, |$error:ident| $decide:expr $(,)?) => {
+    ($attempt:expr, |$error:ident| $decide:expr $(, ok => $ok:expr)? $(,)?) => {
         loop {
             // The error lives in this block only: it is dropped before the sleep.
             let delay = {
                 let $error = match $attempt {
                     $crate::__private::Result::Ok(value) => {
+                        $($ok;)?
                         break $crate::__private::Result::Ok(value)
                     }
                     $crate::__private::Result::Err(error) => error,
@@ -77,6 +80,12 @@ impl AsyncState {
         } else {
             None
         })
+    }
+
+    /// Whether no attempt has failed yet: the one running or just done is the call's first.
+    #[inline(always)]
+    pub fn first_attempt(&self) -> bool {
+        self.0.as_ref().is_none_or(|state| state.attempts_so_far() == 0)
     }
 
     /// The call state, created on the first failure.
@@ -167,16 +176,25 @@ impl Future for Pause {
 }
 
 impl<O> Retry<'_, O> {
-    /// The start of an async call: the budget's deposit, and the clock read only if needed.
+    /// The start of an async call: the clock read only if needed.
     #[inline(always)]
     fn start_async<E>(&self) -> AsyncState
     where
         O: RetryOptions<E>,
     {
-        if O::BUDGET {
+        AsyncState::start(self.needs_clock::<E>())
+    }
+
+    /// After a success: a budget's deposit if it was the call's first attempt (a failed first
+    /// attempt deposits in the decision).
+    #[inline(always)]
+    fn succeeded<E>(&self, state: &AsyncState)
+    where
+        O: RetryOptions<E>,
+    {
+        if O::BUDGET && state.first_attempt() {
             self.options.deposit();
         }
-        AsyncState::start(self.needs_clock::<E>())
     }
 
     /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
@@ -206,7 +224,11 @@ impl<O> Retry<'_, O> {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
         let mut state = self.start_async::<E>();
-        __retry_async_loop!(op().await, |error| state.decide(self, &error))
+        __retry_async_loop!(
+            op().await,
+            |error| state.decide(self, &error),
+            ok => self.succeeded::<E>(&state),
+        )
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -244,9 +266,11 @@ impl<O> Retry<'_, O> {
         O: RetryOptions<E>,
     {
         let mut state = self.start_async::<E>();
-        __retry_async_loop!(state.with_timeout(self.policy(), op()).await, |error| {
-            state.decide(self, &error)
-        })
+        __retry_async_loop!(
+            state.with_timeout(self.policy(), op()).await,
+            |error| state.decide(self, &error),
+            ok => self.succeeded::<E>(&state),
+        )
     }
 }
 
