@@ -320,6 +320,12 @@ impl SharedBudget {
         window.balance(now, total).max(0.0)
     }
 
+    /// Gives back the token of the newest withdrawal: its retry did not run after all (the
+    /// `on_retry` hook announcing it panicked).
+    pub(crate) fn refund(&self) {
+        self.lock().refund();
+    }
+
     fn reconfigure(&self, config: RetryBudget) {
         let mut window = self.lock();
         let (now, total) = self.now_and_total();
@@ -456,6 +462,13 @@ impl DepositWindow {
 
     fn balance(&self, now: u64, total: u64) -> f64 {
         self.config.ratio * self.deposits(now, total) + self.reserve - self.withdrawals(now) as f64
+    }
+
+    /// Undoes the newest withdrawal still in the window.
+    fn refund(&mut self) {
+        if let Some(slot) = self.slots.iter_mut().rev().find(|s| s.withdrawals > 0) {
+            slot.withdrawals -= 1;
+        }
     }
 
     fn try_withdraw(&mut self, now: u64, total: u64) -> bool {
@@ -595,6 +608,9 @@ impl BudgetOption for &'static SharedBudget {
     fn try_withdraw(&self) -> bool {
         SharedBudget::try_withdraw(self)
     }
+    fn refund(&self) {
+        SharedBudget::refund(self);
+    }
 }
 
 impl BudgetOption for &'static BudgetSite {
@@ -606,6 +622,9 @@ impl BudgetOption for &'static BudgetSite {
     #[inline]
     fn try_withdraw(&self) -> bool {
         self.get().try_withdraw()
+    }
+    fn refund(&self) {
+        self.get().refund();
     }
 }
 

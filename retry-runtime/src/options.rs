@@ -256,6 +256,9 @@ pub trait BudgetOption {
     fn deposit(&self);
     /// Takes a token for a retry; `false` refuses the retry.
     fn try_withdraw(&self) -> bool;
+    /// Gives back the token of the last withdrawal, whose retry did not run (its `on_retry`
+    /// hook panicked).
+    fn refund(&self) {}
 }
 
 impl BudgetOption for Unset {
@@ -337,6 +340,9 @@ pub trait RetryOptions<E> {
     fn try_withdraw(&self) -> bool {
         true
     }
+    /// Gives back the token of the last withdrawal (its retry did not run).
+    #[inline(always)]
+    fn refund(&self) {}
     /// Writes `error` for events.
     #[inline(always)]
     fn show_error(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -423,6 +429,14 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
         }
     }
     #[inline(always)]
+    fn refund(&self) {
+        if K::BUDGET {
+            self.option.refund()
+        } else {
+            self.below.refund()
+        }
+    }
+    #[inline(always)]
     fn show_error(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if K::SHOWS_ERROR {
             self.option.show_error(error, f)
@@ -502,6 +516,10 @@ impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
     #[inline(always)]
     fn try_withdraw(&self) -> bool {
         self.0.try_withdraw()
+    }
+    #[inline(always)]
+    fn refund(&self) {
+        self.0.refund()
     }
 }
 

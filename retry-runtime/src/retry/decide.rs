@@ -3,6 +3,7 @@
 
 #[cfg(feature = "tracing")]
 use std::fmt;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use super::setup::Retry;
@@ -165,7 +166,19 @@ impl<O> Retry<'_, O> {
             self.function.count_budget_refusal();
             return self.give_up::<E, C>(state, error, GiveUp::Budget);
         }
-        // 5. on_retry; the driver sleeps.
+        // 5. on_retry; the driver sleeps. The retry is counted once the hook returned: a hook
+        // that panics leaves no retry counted and gives the budget's token back.
+        if O::ON_RETRY {
+            let unspent = Unspent::<E, O>(options, O::BUDGET, PhantomData);
+            options.on_retry(&RetryEvent {
+                error,
+                attempt,
+                delay,
+                elapsed: elapsed.unwrap_or(Duration::ZERO),
+                function: self.function.get(),
+            });
+            core::mem::forget(unspent);
+        }
         self.function.count_retry();
         #[cfg(feature = "tracing")]
         crate::events::retrying(
@@ -176,15 +189,6 @@ impl<O> Retry<'_, O> {
             delay,
             elapsed,
         );
-        if O::ON_RETRY {
-            options.on_retry(&RetryEvent {
-                error,
-                attempt,
-                delay,
-                elapsed: elapsed.unwrap_or(Duration::ZERO),
-                function: self.function.get(),
-            });
-        }
         Some(delay)
     }
 
@@ -220,6 +224,18 @@ impl<O> Retry<'_, O> {
             });
         }
         None
+    }
+}
+
+/// A budget token taken for a retry whose `on_retry` hook is running: given back if the hook
+/// panics (dropped while unwinding), forgotten once it returned.
+struct Unspent<'a, E, O: RetryOptions<E>>(&'a O, bool, PhantomData<fn(&E)>);
+
+impl<E, O: RetryOptions<E>> Drop for Unspent<'_, E, O> {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.refund();
+        }
     }
 }
 
