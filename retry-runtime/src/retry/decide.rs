@@ -18,6 +18,9 @@ use crate::rng::ThreadRng;
 /// clock drives `max_elapsed` and `RetryEvent::elapsed` in tests).
 pub(crate) trait Clock {
     type Instant: Copy;
+    /// The longest sleep the driver of this clock really takes: a longer delay is clamped to
+    /// it, and events report the clamped one.
+    const MAX_SLEEP: Duration;
     fn now() -> Self::Instant;
     fn since(start: Self::Instant) -> Duration;
 }
@@ -27,6 +30,8 @@ pub(crate) struct StdClock;
 
 impl Clock for StdClock {
     type Instant = std::time::Instant;
+    /// `std::thread::sleep` sleeps any duration in full.
+    const MAX_SLEEP: Duration = Duration::MAX;
     #[inline]
     fn now() -> Self::Instant {
         std::time::Instant::now()
@@ -154,7 +159,8 @@ impl<O> Retry<'_, O> {
             }
             Some(hint) => hint.max(computed),
             None => computed,
-        };
+        }
+        .min(C::MAX_SLEEP);
         // 4. The sleep would end past max_elapsed, or the budget refuses the retry.
         let elapsed = state.known_elapsed::<C>();
         if let Some(limit) = policy.get_max_elapsed() {

@@ -19,6 +19,9 @@ pub(crate) struct TokioClock;
 
 impl Clock for TokioClock {
     type Instant = tokio::time::Instant;
+    /// `tokio::time::sleep` clamps its duration to about 30 years (tokio 1.x's `safe_delay`:
+    /// `86400 * 365 * 30` seconds, so the deadline cannot overflow an `Instant`).
+    const MAX_SLEEP: Duration = Duration::from_secs(86400 * 365 * 30);
     #[inline]
     fn now() -> Self::Instant {
         tokio::time::Instant::now()
