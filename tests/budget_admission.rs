@@ -52,7 +52,11 @@ fn rejected_calls_deposit_nothing_sync() {
     for _ in 0..REJECTED {
         assert_eq!(sync_call(), Err(ApiError::Open));
     }
-    assert_eq!(SYNC_RUNS.load(Ordering::Relaxed), 0, "no body ran while open");
+    assert_eq!(
+        SYNC_RUNS.load(Ordering::Relaxed),
+        0,
+        "no body ran while open"
+    );
     cb.force_closed();
     for _ in 0..FAILING {
         assert_eq!(sync_call(), Err(ApiError::Down));
@@ -80,7 +84,11 @@ async fn rejected_calls_deposit_nothing_async() {
     for _ in 0..REJECTED {
         assert_eq!(async_call().await, Err(ApiError::Open));
     }
-    assert_eq!(ASYNC_RUNS.load(Ordering::Relaxed), 0, "no body ran while open");
+    assert_eq!(
+        ASYNC_RUNS.load(Ordering::Relaxed),
+        0,
+        "no body ran while open"
+    );
     cb.force_closed();
     for _ in 0..FAILING {
         assert_eq!(async_call().await, Err(ApiError::Down));

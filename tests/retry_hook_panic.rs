@@ -22,7 +22,10 @@ fn a_panicking_on_retry_spends_no_token_and_counts_no_retry() {
     let before = budget("hook_panic").unwrap().available();
     assert!(catch_unwind(panicking_hook).is_err());
     let after = budget("hook_panic").unwrap().available();
-    assert!((before - after).abs() < 1e-9, "{before} tokens before, {after} after");
+    assert!(
+        (before - after).abs() < 1e-9,
+        "{before} tokens before, {after} after"
+    );
     let retries: u64 = stats()
         .iter()
         .filter(|s| s.function.ends_with("panicking_hook"))

@@ -2,8 +2,10 @@
 //!
 //! [`Unset`] stands for an option not given and costs nothing; the traits here
 //! ([`ErrorPredicate`], [`RetryAfter`], [`EventHook`], [`FallbackHook`], [`ShowError`],
-//! [`BudgetOption`]) are implemented by closures of the right shape and by [`Unset`]. The
-//! events hooks receive ([`RetryEvent`], [`FallbackEvent`]) live here too.
+//! [`BudgetOption`], [`Pass`]) are implemented by closures of the right shape and by [`Unset`]. The
+//! events hooks receive ([`RetryEvent`], [`FallbackEvent`]) live here too. The breaker option
+//! ([`Retry::breaker`](crate::Retry::breaker)) names the breaker, so its type lives above, in
+//! the retry module; here is only what the loops ask of it.
 //!
 //! A [`Retry`](crate::Retry) carries its options as one type bound by [`RetryOptions`]: [`Unset`]
 //! (none), or options layered one over another with [`With`] by its setters, the last set
@@ -247,6 +249,40 @@ impl<E, F: Fn(&FallbackEvent<'_, E>)> FallbackHook<E> for F {
         self(event)
     }
 }
+/// An attempt the layers below a retry admitted ([`Retry::breaker`](crate::Retry::breaker)):
+/// it takes the attempt's result for its verdict. [`Unset`] when there are none.
+pub trait Pass<E> {
+    /// Gives the verdict on `result` (success, failure) and returns it unchanged.
+    fn settle<T>(self, result: Result<T, E>) -> Result<T, E>;
+}
+
+impl<E> Pass<E> for Unset {
+    #[inline(always)]
+    fn settle<T>(self, result: Result<T, E>) -> Result<T, E> {
+        result
+    }
+}
+
+/// The pass of one option of a [`With`] pair: the option's own, or the one of the options
+/// below it.
+#[derive(Debug)]
+pub enum EitherPass<A, B> {
+    /// The pass of the option set last.
+    Option(A),
+    /// The pass of the options below it.
+    Below(B),
+}
+
+impl<E, A: Pass<E>, B: Pass<E>> Pass<E> for EitherPass<A, B> {
+    #[inline(always)]
+    fn settle<T>(self, result: Result<T, E>) -> Result<T, E> {
+        match self {
+            EitherPass::Option(pass) => pass.settle(result),
+            EitherPass::Below(pass) => pass.settle(result),
+        }
+    }
+}
+
 /// The retry budget option of [`Retry`](crate::Retry): [`Unset`] (no budget, no cost), a
 /// [`SharedBudget`](crate::SharedBudget) from [`Retry::budget`](crate::Retry::budget), or an attribute site's cache.
 pub trait BudgetOption {
@@ -274,8 +310,8 @@ impl BudgetOption for Unset {
 /// All the options of a [`Retry`](crate::Retry), as one bound: each method answers for one
 /// option, and its default is "not given". Implemented by [`Unset`] (no options), by each
 /// option type ([`When`], [`Unless`], [`Hint`], [`OnRetry`], [`OnGiveUp`], [`Budget`],
-/// [`Show`]), which answers for its own option only, and by [`With`], which stacks one option
-/// over the others.
+/// [`Show`], and the breaker's [`ThroughBreaker`](crate::ThroughBreaker)), which answers for
+/// its own option only, and by [`With`], which stacks one option over the others.
 ///
 /// ```
 /// use retry_runtime::options::RetryOptions;
@@ -297,6 +333,8 @@ pub trait RetryOptions<E> {
     const BUDGET: bool = false;
     /// Whether events show the error.
     const SHOWS_ERROR: bool = false;
+    /// Whether each attempt runs through a breaker ([`Retry::breaker`](crate::Retry::breaker)).
+    const GATED: bool = false;
 
     /// `when`: `Some(false)` makes `error` permanent; `None` when not given.
     #[inline(always)]
@@ -325,6 +363,12 @@ pub trait RetryOptions<E> {
     #[inline(always)]
     fn on_give_up(&self, event: &RetryEvent<'_, E>) {
         let _ = event;
+    }
+    /// `breaker`: admits one attempt, with a [`Pass`] that takes its result, or rejects it with
+    /// the error to return (then the retry ends at once).
+    #[inline(always)]
+    fn admit(&self) -> Result<impl Pass<E>, E> {
+        Ok(Unset)
     }
     /// Whether the layers below the retry (a breaker in the same stack) rejected the attempt
     /// that just failed: then it never ran, deposits nothing and ends the retry at once.
@@ -375,6 +419,7 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     const ON_GIVE_UP: bool = K::ON_GIVE_UP || O::ON_GIVE_UP;
     const BUDGET: bool = K::BUDGET || O::BUDGET;
     const SHOWS_ERROR: bool = K::SHOWS_ERROR || O::SHOWS_ERROR;
+    const GATED: bool = K::GATED || O::GATED;
 
     #[inline(always)]
     fn when(&self, error: &E) -> Option<bool> {
@@ -406,6 +451,14 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
             self.option.on_give_up(event)
         } else {
             self.below.on_give_up(event)
+        }
+    }
+    #[inline(always)]
+    fn admit(&self) -> Result<impl Pass<E>, E> {
+        if K::GATED {
+            self.option.admit().map(EitherPass::Option)
+        } else {
+            self.below.admit().map(EitherPass::Below)
         }
     }
     #[inline(always)]

@@ -289,7 +289,7 @@ pub fn async_decide<E, O: RetryOptions<E>>(
     state: &mut AsyncState,
     error: &E,
 ) -> Option<core::time::Duration> {
-    state.decide(retry, error)
+    state.decide(retry, error, false)
 }
 
 /// Picks how events show the error of a function returning `Result<T, E>` by autoref specialization,

@@ -808,10 +808,20 @@ async fn a_huge_delay_is_reported_as_the_sleep_tokio_takes() {
         .run_async(|| {
             attempts += 1;
             let n = attempts;
-            async move { if n < 2 { Err("busy") } else { Ok(n) } }
+            async move {
+                if n < 2 {
+                    Err("busy")
+                } else {
+                    Ok(n)
+                }
+            }
         })
         .await;
     assert_eq!(r, Ok(2));
     assert_eq!(*reported.borrow(), [TOKIO_MAX]);
-    assert_eq!(start.elapsed(), TOKIO_MAX, "the sleep taken is the one reported");
+    assert_eq!(
+        start.elapsed(),
+        TOKIO_MAX,
+        "the sleep taken is the one reported"
+    );
 }

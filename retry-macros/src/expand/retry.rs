@@ -278,9 +278,9 @@ pub(crate) fn layer(
             let flag = open.map(|flag| quote!(let mut #flag = false;));
             // A call deposits into its budget once, for its first attempt, once the layers
             // below admitted it: on its success here, on its failure in `async_decide`.
-            let deposit = budget.as_ref().map(|(b, _)| {
-                quote!(, ok => if #state.first_attempt() { #b.deposit(); })
-            });
+            let deposit = budget
+                .as_ref()
+                .map(|(b, _)| quote!(, ok => if #state.first_attempt() { #b.deposit(); }));
             let build_retry = new_retry(&quote!(#policy));
             quote! {{
                 #policy_items

@@ -2,7 +2,7 @@
 
 use super::decide::{CallState, StdClock};
 use super::setup::Retry;
-use crate::options::RetryOptions;
+use crate::options::{Pass, RetryOptions};
 use crate::policy::RetryPolicy;
 
 impl<O> Retry<'_, O> {
@@ -28,9 +28,9 @@ impl<O> Retry<'_, O> {
         // budget takes its deposit, one atomic add, after the success, or in the decision
         // after a failure the layers below did not reject).
         let start = self.start::<E, StdClock>();
-        match op() {
+        match self.attempt(&mut op) {
             Ok(v) => Ok(self.first_succeeded(v)),
-            Err(e) => self.run_after_failure(op, start, e),
+            Err((e, rejected)) => self.run_after_failure(op, start, e, rejected),
         }
     }
 
@@ -46,9 +46,23 @@ impl<O> Retry<'_, O> {
         if self.needs_clock::<E>() {
             return self.run(op);
         }
-        match op() {
+        match self.attempt(&mut op) {
             Ok(v) => Ok(self.first_succeeded(v)),
-            Err(e) => self.run_by_value_after_failure(op, e),
+            Err((e, rejected)) => self.run_by_value_after_failure(op, e, rejected),
+        }
+    }
+
+    /// One attempt through the layers below the retry (the [`breaker`](Self::breaker), if
+    /// any): its result, and with an error whether they rejected the attempt.
+    #[inline(always)]
+    fn attempt<T, E, F>(&self, op: &mut F) -> Result<T, (E, bool)>
+    where
+        F: FnMut() -> Result<T, E>,
+        O: RetryOptions<E>,
+    {
+        match self.options.admit() {
+            Ok(pass) => pass.settle(op()).map_err(|e| (e, false)),
+            Err(e) => Err((e, true)),
         }
     }
 
@@ -65,12 +79,12 @@ impl<O> Retry<'_, O> {
     }
 
     #[inline(never)]
-    fn run_by_value_after_failure<T, E, F>(self, op: F, error: E) -> Result<T, E>
+    fn run_by_value_after_failure<T, E, F>(self, op: F, error: E, rejected: bool) -> Result<T, E>
     where
         F: FnMut() -> Result<T, E>,
         O: RetryOptions<E>,
     {
-        self.retry_loop(op, CallState::new::<StdClock>(false), error)
+        self.retry_loop(op, CallState::new::<StdClock>(false), error, rejected)
     }
 
     /// The rest of a sync call after its first failure, out of line so the success path
@@ -81,12 +95,13 @@ impl<O> Retry<'_, O> {
         op: F,
         state: CallState<std::time::Instant>,
         error: E,
+        rejected: bool,
     ) -> Result<T, E>
     where
         F: FnMut() -> Result<T, E>,
         O: RetryOptions<E>,
     {
-        self.retry_loop(op, state, error)
+        self.retry_loop(op, state, error, rejected)
     }
 
     /// Decide, sleep, try again: the sync driver's loop after a failure.
@@ -96,13 +111,14 @@ impl<O> Retry<'_, O> {
         mut op: F,
         mut state: CallState<std::time::Instant>,
         mut error: E,
+        mut rejected: bool,
     ) -> Result<T, E>
     where
         F: FnMut() -> Result<T, E>,
         O: RetryOptions<E>,
     {
         loop {
-            match self.decide::<E, StdClock>(&mut state, &error) {
+            match self.decide::<E, StdClock>(&mut state, &error, rejected) {
                 None => return Err(error),
                 Some(delay) => {
                     drop(error);
@@ -111,9 +127,9 @@ impl<O> Retry<'_, O> {
                     }
                 }
             }
-            match op() {
+            match self.attempt(&mut op) {
                 Ok(v) => return Ok(v),
-                Err(e) => error = e,
+                Err((e, r)) => (error, rejected) = (e, r),
             }
         }
     }

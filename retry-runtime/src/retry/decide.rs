@@ -115,6 +115,9 @@ impl<O> Retry<'_, O> {
 
     /// The decision core, shared by every driver: after an attempt failed with `error`,
     /// returns the sleep before the next attempt, or `None` to give up (after `on_give_up`).
+    /// `rejected`: the driver's breaker ([`Retry::breaker`](Self::breaker)) rejected the
+    /// attempt, which then never ran (a breaker in an attribute stack raises its flag through
+    /// the options instead).
     /// Follows the five steps of the contract in order. Always inlined, so a constant policy
     /// folds into it; the backoff math, the budget, the counters and the events stay out of
     /// line.
@@ -123,6 +126,7 @@ impl<O> Retry<'_, O> {
         &self,
         state: &mut CallState<C::Instant>,
         error: &E,
+        rejected: bool,
     ) -> Option<Duration>
     where
         O: RetryOptions<E>,
@@ -133,13 +137,12 @@ impl<O> Retry<'_, O> {
         let options = &self.options;
         // An attempt the layers below rejected never ran: it deposits nothing and ends the
         // retry. A first attempt they admitted deposits now (one that succeeded, in the driver).
-        let rejected = options.rejected_below();
+        let rejected = (O::GATED && rejected) || options.rejected_below();
         if O::BUDGET && attempt == 1 && !rejected {
             options.deposit();
         }
         // 1. A permanent error.
-        if rejected || options.unless(error) == Some(true) || options.when(error) == Some(false)
-        {
+        if rejected || options.unless(error) == Some(true) || options.when(error) == Some(false) {
             return self.give_up::<E, C>(state, error, GiveUp::Permanent);
         }
         // 2. Attempts used up.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::decide::{CallState, Clock};
 use super::setup::Retry;
 use crate::error::{AttemptTimedOut, TimeoutError};
-use crate::options::RetryOptions;
+use crate::options::{Pass, RetryOptions};
 use crate::policy::RetryPolicy;
 
 /// tokio's clock: follows a paused test clock.
@@ -88,7 +88,9 @@ impl AsyncState {
     /// Whether no attempt has failed yet: the one running or just done is the call's first.
     #[inline(always)]
     pub fn first_attempt(&self) -> bool {
-        self.0.as_ref().is_none_or(|state| state.attempts_so_far() == 0)
+        self.0
+            .as_ref()
+            .is_none_or(|state| state.attempts_so_far() == 0)
     }
 
     /// The call state, created on the first failure.
@@ -98,15 +100,16 @@ impl AsyncState {
             .get_or_insert_with(|| CallState::new::<TokioClock>(false))
     }
 
-    /// After an attempt failed: the sleep before the next attempt, or `None` to give up
-    /// (after `on_give_up`).
+    /// After an attempt failed (`rejected`: by the retry's [`breaker`](Retry::breaker)): the
+    /// sleep before the next attempt, or `None` to give up (after `on_give_up`).
     #[inline(always)]
     pub(crate) fn decide<E, O: RetryOptions<E>>(
         &mut self,
         retry: &Retry<'_, O>,
         error: &E,
+        rejected: bool,
     ) -> Option<Duration> {
-        retry.decide::<E, TokioClock>(self.get(), error)
+        retry.decide::<E, TokioClock>(self.get(), error, rejected)
     }
 
     /// Runs one attempt under `policy`'s per-attempt timeout, if it has one; a timed-out
@@ -227,9 +230,13 @@ impl<O> Retry<'_, O> {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
         let mut state = self.start_async::<E>();
+        let mut rejected = false;
         __retry_async_loop!(
-            op().await,
-            |error| state.decide(self, &error),
+            match self.options.admit() {
+                Ok(pass) => pass.settle(op().await),
+                Err(open) => Err(rejected_by(&mut rejected, open)),
+            },
+            |error| state.decide(self, &error, rejected),
             ok => self.succeeded::<E>(&state),
         )
     }
@@ -269,9 +276,13 @@ impl<O> Retry<'_, O> {
         O: RetryOptions<E>,
     {
         let mut state = self.start_async::<E>();
+        let mut rejected = false;
         __retry_async_loop!(
-            state.with_timeout(self.policy(), op()).await,
-            |error| state.decide(self, &error),
+            match self.options.admit() {
+                Ok(pass) => pass.settle(state.with_timeout(self.policy(), op()).await),
+                Err(open) => Err(rejected_by(&mut rejected, open)),
+            },
+            |error| state.decide(self, &error, rejected),
             ok => self.succeeded::<E>(&state),
         )
     }
@@ -305,6 +316,16 @@ where
     // Not a call to `run_async`: the loop itself, so the future holds only the policy, `op`,
     // the small call state and the attempt while an attempt runs.
     let mut state = AsyncState::start(policy.get_max_elapsed().is_some());
-    __retry_async_loop!(op().await, |error| state
-        .decide(&Retry::new(policy), &error))
+    __retry_async_loop!(op().await, |error| state.decide(
+        &Retry::new(policy),
+        &error,
+        false
+    ))
+}
+
+/// An attempt the retry's breaker rejected: raises `flag` and gives the error back.
+#[cold]
+fn rejected_by<E>(flag: &mut bool, error: E) -> E {
+    *flag = true;
+    error
 }
