@@ -598,7 +598,7 @@ impl BudgetSite {
     }
 }
 
-impl BudgetOption for &'static SharedBudget {
+impl BudgetOption for &SharedBudget {
     const ACTIVE: bool = true;
     #[inline]
     fn deposit(&self) {

@@ -335,6 +335,10 @@ pub trait RetryOptions<E> {
     const SHOWS_ERROR: bool = false;
     /// Whether each attempt runs through a breaker ([`Retry::breaker`](crate::Retry::breaker)).
     const GATED: bool = false;
+    /// What an attempt the breaker admitted holds while it runs: [`Unset`] for every option but
+    /// the breaker. (A named type, not an `impl Trait`, so an async call's future is `Send`
+    /// whenever it holds only `Send` things.)
+    type Pass: Pass<E>;
 
     /// `when`: `Some(false)` makes `error` permanent; `None` when not given.
     #[inline(always)]
@@ -366,10 +370,7 @@ pub trait RetryOptions<E> {
     }
     /// `breaker`: admits one attempt, with a [`Pass`] that takes its result, or rejects it with
     /// the error to return (then the retry ends at once).
-    #[inline(always)]
-    fn admit(&self) -> Result<impl Pass<E>, E> {
-        Ok(Unset)
-    }
+    fn admit(&self) -> Result<Self::Pass, E>;
     /// Whether the layers below the retry (a breaker in the same stack) rejected the attempt
     /// that just failed: then it never ran, deposits nothing and ends the retry at once.
     #[inline(always)]
@@ -395,7 +396,13 @@ pub trait RetryOptions<E> {
     }
 }
 
-impl<E> RetryOptions<E> for Unset {}
+impl<E> RetryOptions<E> for Unset {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
+}
 
 /// One option (`K`) set over the options set before it (`O`): `K` answers for its own
 /// option, `O` for the rest. A second `when` over a first one replaces it; a predicate or hint
@@ -420,6 +427,7 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     const BUDGET: bool = K::BUDGET || O::BUDGET;
     const SHOWS_ERROR: bool = K::SHOWS_ERROR || O::SHOWS_ERROR;
     const GATED: bool = K::GATED || O::GATED;
+    type Pass = EitherPass<K::Pass, O::Pass>;
 
     #[inline(always)]
     fn when(&self, error: &E) -> Option<bool> {
@@ -454,7 +462,7 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
         }
     }
     #[inline(always)]
-    fn admit(&self) -> Result<impl Pass<E>, E> {
+    fn admit(&self) -> Result<Self::Pass, E> {
         if K::GATED {
             self.option.admit().map(EitherPass::Option)
         } else {
@@ -504,6 +512,11 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
 pub struct When<P>(pub P);
 
 impl<E, P: ErrorPredicate<E>> RetryOptions<E> for When<P> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     #[inline(always)]
     fn when(&self, error: &E) -> Option<bool> {
         self.0.test(error)
@@ -515,6 +528,11 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for When<P> {
 pub struct Unless<P>(pub P);
 
 impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     #[inline(always)]
     fn unless(&self, error: &E) -> Option<bool> {
         self.0.test(error)
@@ -526,6 +544,11 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
 pub struct Hint<H>(pub H);
 
 impl<E, H: RetryAfter<E>> RetryOptions<E> for Hint<H> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     #[inline(always)]
     fn retry_after(&self, error: &E) -> Option<Duration> {
         self.0.hint(error)
@@ -537,6 +560,11 @@ impl<E, H: RetryAfter<E>> RetryOptions<E> for Hint<H> {
 pub struct OnRetry<F>(pub F);
 
 impl<E, F: EventHook<E>> RetryOptions<E> for OnRetry<F> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const ON_RETRY: bool = F::ACTIVE;
     #[inline(always)]
     fn on_retry(&self, event: &RetryEvent<'_, E>) {
@@ -549,6 +577,11 @@ impl<E, F: EventHook<E>> RetryOptions<E> for OnRetry<F> {
 pub struct OnGiveUp<F>(pub F);
 
 impl<E, F: EventHook<E>> RetryOptions<E> for OnGiveUp<F> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const ON_GIVE_UP: bool = F::ACTIVE;
     #[inline(always)]
     fn on_give_up(&self, event: &RetryEvent<'_, E>) {
@@ -561,6 +594,11 @@ impl<E, F: EventHook<E>> RetryOptions<E> for OnGiveUp<F> {
 pub struct Budget<B>(pub B);
 
 impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const BUDGET: bool = B::ACTIVE;
     #[inline(always)]
     fn deposit(&self) {
@@ -581,6 +619,11 @@ impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
 pub struct Show<S>(pub S);
 
 impl<E, S: ShowError<E>> RetryOptions<E> for Show<S> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const SHOWS_ERROR: bool = S::ACTIVE;
     #[inline(always)]
     fn show_error(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -225,6 +225,11 @@ impl Raised for &Cell<bool> {
 }
 
 impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
+    type Pass = crate::options::Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Self::Pass, E> {
+        Ok(crate::options::Unset)
+    }
     #[inline(always)]
     fn rejected_below(&self) -> bool {
         self.0.raised()

@@ -12,8 +12,9 @@ pub struct ThroughBreaker<'b>(pub &'b CircuitBreaker);
 
 impl<'b, E: From<CircuitOpen>> RetryOptions<E> for ThroughBreaker<'b> {
     const GATED: bool = true;
+    type Pass = Permit<'b>;
     #[inline]
-    fn admit(&self) -> Result<impl Pass<E>, E> {
+    fn admit(&self) -> Result<Permit<'b>, E> {
         self.0.try_acquire().map_err(E::from)
     }
 }
