@@ -268,7 +268,7 @@ impl<E> Pass<E> for Unset {
 #[derive(Debug)]
 pub enum EitherPass<A, B> {
     /// The pass of the option set last.
-    Option(A),
+    Own(A),
     /// The pass of the options below it.
     Below(B),
 }
@@ -277,7 +277,7 @@ impl<E, A: Pass<E>, B: Pass<E>> Pass<E> for EitherPass<A, B> {
     #[inline(always)]
     fn settle<T>(self, result: Result<T, E>) -> Result<T, E> {
         match self {
-            EitherPass::Option(pass) => pass.settle(result),
+            EitherPass::Own(pass) => pass.settle(result),
             EitherPass::Below(pass) => pass.settle(result),
         }
     }
@@ -464,7 +464,7 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     #[inline(always)]
     fn admit(&self) -> Result<Self::Pass, E> {
         if K::GATED {
-            self.option.admit().map(EitherPass::Option)
+            self.option.admit().map(EitherPass::Own)
         } else {
             self.below.admit().map(EitherPass::Below)
         }
