@@ -119,7 +119,7 @@ async fn the_budget_key_works_for_async_functions() {
         "stats_attr_budget_async",
         RetryBudget::default().ratio(0.5).min_per_sec(0),
     );
-    // Each call deposits half a token before its first attempt: the second call can retry once.
+    // Each call deposits half a token for its first attempt: the second call can retry once.
     assert_eq!(budgeted_async().await, Err(ApiError::Down));
     assert_eq!(BUDGETED_ASYNC.load(Ordering::SeqCst), 1);
     assert_eq!(budgeted_async().await, Err(ApiError::Down));

@@ -320,6 +320,12 @@ impl SharedBudget {
         window.balance(now, total).max(0.0)
     }
 
+    /// Gives back the token of the newest withdrawal: its retry did not run after all (the
+    /// `on_retry` hook announcing it panicked).
+    pub(crate) fn refund(&self) {
+        self.lock().refund();
+    }
+
     fn reconfigure(&self, config: RetryBudget) {
         let mut window = self.lock();
         let (now, total) = self.now_and_total();
@@ -458,6 +464,13 @@ impl DepositWindow {
         self.config.ratio * self.deposits(now, total) + self.reserve - self.withdrawals(now) as f64
     }
 
+    /// Undoes the newest withdrawal still in the window.
+    fn refund(&mut self) {
+        if let Some(slot) = self.slots.iter_mut().rev().find(|s| s.withdrawals > 0) {
+            slot.withdrawals -= 1;
+        }
+    }
+
     fn try_withdraw(&mut self, now: u64, total: u64) -> bool {
         self.observe(now, total);
         if self.balance(now, total) + EPSILON < 1.0 {
@@ -571,7 +584,8 @@ impl BudgetSite {
         self.budget.get_or_init(|| get_or_create(self.name))
     }
 
-    /// Records a first attempt: the async expansion calls it once per call, before the loop.
+    /// Records a first attempt: the async expansion calls it when a call's first attempt
+    /// succeeded (a failed one deposits in the decision, unless a breaker below rejected it).
     ///
     /// ```
     /// use retry_runtime::__private::BudgetSite;
@@ -584,7 +598,7 @@ impl BudgetSite {
     }
 }
 
-impl BudgetOption for &'static SharedBudget {
+impl BudgetOption for &SharedBudget {
     const ACTIVE: bool = true;
     #[inline]
     fn deposit(&self) {
@@ -593,6 +607,9 @@ impl BudgetOption for &'static SharedBudget {
     #[inline]
     fn try_withdraw(&self) -> bool {
         SharedBudget::try_withdraw(self)
+    }
+    fn refund(&self) {
+        SharedBudget::refund(self);
     }
 }
 
@@ -605,6 +622,9 @@ impl BudgetOption for &'static BudgetSite {
     #[inline]
     fn try_withdraw(&self) -> bool {
         self.get().try_withdraw()
+    }
+    fn refund(&self) {
+        self.get().refund();
     }
 }
 

@@ -129,7 +129,7 @@ pub use options::{
 pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
 #[cfg(feature = "tokio")]
 pub use retry::retry_async;
-pub use retry::{retry, Retry};
+pub use retry::{retry, Retry, ThroughBreaker};
 pub use site::{stats, SiteStats};
 
 #[cfg(feature = "macros")]

@@ -2,8 +2,10 @@
 //!
 //! [`Unset`] stands for an option not given and costs nothing; the traits here
 //! ([`ErrorPredicate`], [`RetryAfter`], [`EventHook`], [`FallbackHook`], [`ShowError`],
-//! [`BudgetOption`]) are implemented by closures of the right shape and by [`Unset`]. The
-//! events hooks receive ([`RetryEvent`], [`FallbackEvent`]) live here too.
+//! [`BudgetOption`], [`Pass`]) are implemented by closures of the right shape and by [`Unset`]. The
+//! events hooks receive ([`RetryEvent`], [`FallbackEvent`]) live here too. The breaker option
+//! ([`Retry::breaker`](crate::Retry::breaker)) names the breaker, so its type lives above, in
+//! the retry module; here is only what the loops ask of it.
 //!
 //! A [`Retry`](crate::Retry) carries its options as one type bound by [`RetryOptions`]: [`Unset`]
 //! (none), or options layered one over another with [`With`] by its setters, the last set
@@ -247,6 +249,40 @@ impl<E, F: Fn(&FallbackEvent<'_, E>)> FallbackHook<E> for F {
         self(event)
     }
 }
+/// An attempt the layers below a retry admitted ([`Retry::breaker`](crate::Retry::breaker)):
+/// it takes the attempt's result for its verdict. [`Unset`] when there are none.
+pub trait Pass<E> {
+    /// Gives the verdict on `result` (success, failure) and returns it unchanged.
+    fn settle<T>(self, result: Result<T, E>) -> Result<T, E>;
+}
+
+impl<E> Pass<E> for Unset {
+    #[inline(always)]
+    fn settle<T>(self, result: Result<T, E>) -> Result<T, E> {
+        result
+    }
+}
+
+/// The pass of one option of a [`With`] pair: the option's own, or the one of the options
+/// below it.
+#[derive(Debug)]
+pub enum EitherPass<A, B> {
+    /// The pass of the option set last.
+    Own(A),
+    /// The pass of the options below it.
+    Below(B),
+}
+
+impl<E, A: Pass<E>, B: Pass<E>> Pass<E> for EitherPass<A, B> {
+    #[inline(always)]
+    fn settle<T>(self, result: Result<T, E>) -> Result<T, E> {
+        match self {
+            EitherPass::Own(pass) => pass.settle(result),
+            EitherPass::Below(pass) => pass.settle(result),
+        }
+    }
+}
+
 /// The retry budget option of [`Retry`](crate::Retry): [`Unset`] (no budget, no cost), a
 /// [`SharedBudget`](crate::SharedBudget) from [`Retry::budget`](crate::Retry::budget), or an attribute site's cache.
 pub trait BudgetOption {
@@ -256,6 +292,9 @@ pub trait BudgetOption {
     fn deposit(&self);
     /// Takes a token for a retry; `false` refuses the retry.
     fn try_withdraw(&self) -> bool;
+    /// Gives back the token of the last withdrawal, whose retry did not run (its `on_retry`
+    /// hook panicked).
+    fn refund(&self) {}
 }
 
 impl BudgetOption for Unset {
@@ -271,8 +310,8 @@ impl BudgetOption for Unset {
 /// All the options of a [`Retry`](crate::Retry), as one bound: each method answers for one
 /// option, and its default is "not given". Implemented by [`Unset`] (no options), by each
 /// option type ([`When`], [`Unless`], [`Hint`], [`OnRetry`], [`OnGiveUp`], [`Budget`],
-/// [`Show`]), which answers for its own option only, and by [`With`], which stacks one option
-/// over the others.
+/// [`Show`], and the breaker's [`ThroughBreaker`](crate::ThroughBreaker)), which answers for
+/// its own option only, and by [`With`], which stacks one option over the others.
 ///
 /// ```
 /// use retry_runtime::options::RetryOptions;
@@ -294,6 +333,12 @@ pub trait RetryOptions<E> {
     const BUDGET: bool = false;
     /// Whether events show the error.
     const SHOWS_ERROR: bool = false;
+    /// Whether each attempt runs through a breaker ([`Retry::breaker`](crate::Retry::breaker)).
+    const GATED: bool = false;
+    /// What an attempt the breaker admitted holds while it runs: [`Unset`] for every option but
+    /// the breaker. (A named type, not an `impl Trait`, so an async call's future is `Send`
+    /// whenever it holds only `Send` things.)
+    type Pass: Pass<E>;
 
     /// `when`: `Some(false)` makes `error` permanent; `None` when not given.
     #[inline(always)]
@@ -323,7 +368,16 @@ pub trait RetryOptions<E> {
     fn on_give_up(&self, event: &RetryEvent<'_, E>) {
         let _ = event;
     }
-    /// Records a call's first attempt in the budget.
+    /// `breaker`: admits one attempt, with a [`Pass`] that takes its result, or rejects it with
+    /// the error to return (then the retry ends at once).
+    fn admit(&self) -> Result<Self::Pass, E>;
+    /// Whether the layers below the retry (a breaker in the same stack) rejected the attempt
+    /// that just failed: then it never ran, deposits nothing and ends the retry at once.
+    #[inline(always)]
+    fn rejected_below(&self) -> bool {
+        false
+    }
+    /// Records a call's first attempt in the budget, once the layers below admitted it.
     #[inline(always)]
     fn deposit(&self) {}
     /// Takes a token for a retry from the budget; `false` refuses the retry.
@@ -331,6 +385,9 @@ pub trait RetryOptions<E> {
     fn try_withdraw(&self) -> bool {
         true
     }
+    /// Gives back the token of the last withdrawal (its retry did not run).
+    #[inline(always)]
+    fn refund(&self) {}
     /// Writes `error` for events.
     #[inline(always)]
     fn show_error(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -339,7 +396,13 @@ pub trait RetryOptions<E> {
     }
 }
 
-impl<E> RetryOptions<E> for Unset {}
+impl<E> RetryOptions<E> for Unset {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
+}
 
 /// One option (`K`) set over the options set before it (`O`): `K` answers for its own
 /// option, `O` for the rest. A second `when` over a first one replaces it; a predicate or hint
@@ -363,6 +426,8 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     const ON_GIVE_UP: bool = K::ON_GIVE_UP || O::ON_GIVE_UP;
     const BUDGET: bool = K::BUDGET || O::BUDGET;
     const SHOWS_ERROR: bool = K::SHOWS_ERROR || O::SHOWS_ERROR;
+    const GATED: bool = K::GATED || O::GATED;
+    type Pass = EitherPass<K::Pass, O::Pass>;
 
     #[inline(always)]
     fn when(&self, error: &E) -> Option<bool> {
@@ -397,6 +462,18 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
         }
     }
     #[inline(always)]
+    fn admit(&self) -> Result<Self::Pass, E> {
+        if K::GATED {
+            self.option.admit().map(EitherPass::Own)
+        } else {
+            self.below.admit().map(EitherPass::Below)
+        }
+    }
+    #[inline(always)]
+    fn rejected_below(&self) -> bool {
+        self.option.rejected_below() || self.below.rejected_below()
+    }
+    #[inline(always)]
     fn deposit(&self) {
         if K::BUDGET {
             self.option.deposit()
@@ -410,6 +487,14 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
             self.option.try_withdraw()
         } else {
             self.below.try_withdraw()
+        }
+    }
+    #[inline(always)]
+    fn refund(&self) {
+        if K::BUDGET {
+            self.option.refund()
+        } else {
+            self.below.refund()
         }
     }
     #[inline(always)]
@@ -427,6 +512,11 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
 pub struct When<P>(pub P);
 
 impl<E, P: ErrorPredicate<E>> RetryOptions<E> for When<P> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     #[inline(always)]
     fn when(&self, error: &E) -> Option<bool> {
         self.0.test(error)
@@ -438,6 +528,11 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for When<P> {
 pub struct Unless<P>(pub P);
 
 impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     #[inline(always)]
     fn unless(&self, error: &E) -> Option<bool> {
         self.0.test(error)
@@ -449,6 +544,11 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
 pub struct Hint<H>(pub H);
 
 impl<E, H: RetryAfter<E>> RetryOptions<E> for Hint<H> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     #[inline(always)]
     fn retry_after(&self, error: &E) -> Option<Duration> {
         self.0.hint(error)
@@ -460,6 +560,11 @@ impl<E, H: RetryAfter<E>> RetryOptions<E> for Hint<H> {
 pub struct OnRetry<F>(pub F);
 
 impl<E, F: EventHook<E>> RetryOptions<E> for OnRetry<F> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const ON_RETRY: bool = F::ACTIVE;
     #[inline(always)]
     fn on_retry(&self, event: &RetryEvent<'_, E>) {
@@ -472,6 +577,11 @@ impl<E, F: EventHook<E>> RetryOptions<E> for OnRetry<F> {
 pub struct OnGiveUp<F>(pub F);
 
 impl<E, F: EventHook<E>> RetryOptions<E> for OnGiveUp<F> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const ON_GIVE_UP: bool = F::ACTIVE;
     #[inline(always)]
     fn on_give_up(&self, event: &RetryEvent<'_, E>) {
@@ -484,6 +594,11 @@ impl<E, F: EventHook<E>> RetryOptions<E> for OnGiveUp<F> {
 pub struct Budget<B>(pub B);
 
 impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const BUDGET: bool = B::ACTIVE;
     #[inline(always)]
     fn deposit(&self) {
@@ -493,6 +608,10 @@ impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
     fn try_withdraw(&self) -> bool {
         self.0.try_withdraw()
     }
+    #[inline(always)]
+    fn refund(&self) {
+        self.0.refund()
+    }
 }
 
 /// How events show the error: a [`ShowError`].
@@ -500,6 +619,11 @@ impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
 pub struct Show<S>(pub S);
 
 impl<E, S: ShowError<E>> RetryOptions<E> for Show<S> {
+    type Pass = Unset;
+    #[inline(always)]
+    fn admit(&self) -> Result<Unset, E> {
+        Ok(Unset)
+    }
     const SHOWS_ERROR: bool = S::ACTIVE;
     #[inline(always)]
     fn show_error(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -202,9 +202,9 @@ pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
     crate::events::fallback(site.name(self_type), from, to, error, show);
 }
 
-/// A retry's `unless` with a breaker below it: a call the open circuit rejected is a
-/// permanent error, whatever the user's predicate says.
-pub struct StopIf<S, P>(pub S, pub P);
+/// A retry's option with a breaker below it: a call the open circuit rejected is a
+/// permanent error, whatever the user's predicates say, and deposits nothing in a budget.
+pub struct StopIf<S>(pub S);
 
 /// The flag a breaker raises for the retry above it.
 pub trait Raised {
@@ -224,15 +224,22 @@ impl Raised for &Cell<bool> {
     }
 }
 
-impl<E, S: Raised, P: ErrorPredicate<E>> ErrorPredicate<E> for StopIf<S, P> {
+impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
+    type Pass = crate::options::Unset;
     #[inline(always)]
-    fn test(&self, error: &E) -> Option<bool> {
-        if self.0.raised() {
-            Some(true)
-        } else {
-            self.1.test(error)
-        }
+    fn admit(&self) -> Result<Self::Pass, E> {
+        Ok(crate::options::Unset)
     }
+    #[inline(always)]
+    fn rejected_below(&self) -> bool {
+        self.0.raised()
+    }
+}
+
+/// `retry` stopped by the flag `raised` of the breaker below it.
+#[inline(always)]
+pub fn stop_if<'p, O, S: Raised>(retry: Retry<'p, O>, raised: S) -> Retry<'p, With<O, StopIf<S>>> {
+    retry.with(StopIf(raised))
 }
 
 /// `initial_delay` and `max_delay` set together over a `policy = P`, checked against each
@@ -287,7 +294,7 @@ pub fn async_decide<E, O: RetryOptions<E>>(
     state: &mut AsyncState,
     error: &E,
 ) -> Option<core::time::Duration> {
-    state.decide(retry, error)
+    state.decide(retry, error, false)
 }
 
 /// Picks how events show the error of a function returning `Result<T, E>` by autoref specialization,

@@ -789,3 +789,39 @@ async fn a_panicking_attempt_is_not_retried() {
     assert!(err.is_panic());
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_huge_delay_is_reported_as_the_sleep_tokio_takes() {
+    // tokio clamps a sleep to about 30 years; the event reports that sleep, not the delay
+    // asked for.
+    const TOKIO_MAX: Duration = Duration::from_secs(86400 * 365 * 30);
+    const P: RetryPolicy = RetryPolicy::fixed()
+        .max_attempts(2)
+        .max_delay(Duration::MAX)
+        .initial_delay(Duration::MAX)
+        .jitter(Jitter::None);
+    let reported = RefCell::new(Vec::new());
+    let mut attempts = 0;
+    let start = Instant::now();
+    let r: Result<u32, &str> = Retry::new(&P)
+        .on_retry(|ev: &RetryEvent<'_, &str>| reported.borrow_mut().push(ev.delay))
+        .run_async(|| {
+            attempts += 1;
+            let n = attempts;
+            async move {
+                if n < 2 {
+                    Err("busy")
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+    assert_eq!(r, Ok(2));
+    assert_eq!(*reported.borrow(), [TOKIO_MAX]);
+    assert_eq!(
+        start.elapsed(),
+        TOKIO_MAX,
+        "the sleep taken is the one reported"
+    );
+}

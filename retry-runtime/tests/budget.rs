@@ -136,11 +136,14 @@ fn a_budget_caps_attempts_per_call_async_tasks() {
                         // The function API.
                         let _ = Retry::new(&FIVE).budget("proof-async").run_async(op).await;
                     } else {
-                        // The attribute's expansion: deposit once, decide after each failure.
-                        BUDGET.deposit();
+                        // The attribute's expansion: a first attempt deposits on success here,
+                        // on failure in the decision; decide after each failure.
                         let mut state = AsyncState::start(false);
                         loop {
                             if op().await.is_ok() {
+                                if state.first_attempt() {
+                                    BUDGET.deposit();
+                                }
                                 break;
                             }
                             let retry = retry_runtime::__private::with_budget_site(

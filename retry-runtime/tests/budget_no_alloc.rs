@@ -96,11 +96,15 @@ fn async_expansion_path_with_a_budget_and_a_site_allocates_nothing() {
 
     // The attribute's async expansion, by hand.
     async fn call(mut op: impl FnMut() -> Result<u32, String>) -> Result<u32, String> {
-        BUDGET.deposit();
         let mut state = AsyncState::start(false);
         loop {
             let error = match async { op() }.await {
-                Ok(v) => return Ok(v),
+                Ok(v) => {
+                    if state.first_attempt() {
+                        BUDGET.deposit();
+                    }
+                    return Ok(v);
+                }
                 Err(e) => e,
             };
             let retry = retry_runtime::__private::with_budget_site(

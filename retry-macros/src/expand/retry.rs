@@ -34,8 +34,10 @@
 //!     })                                       // zero sleep: no timer, no yield
 //! ```
 //!
-//! With `budget = "name"` a `static BudgetSite` joins the `Retry` (an async call deposits once
-//! before its loop).
+//! With `budget = "name"` a `static BudgetSite` joins the `Retry`. A call deposits once, for
+//! its first attempt, only once the layers below admitted it (a breaker below raises a flag when
+//! it rejects): on that attempt's success (the async loop's `ok =>` arm), or in the decision
+//! after its failure.
 //!
 //! In a stack (see `driver`), `<body>` is the expression of the layer below; the loop is an
 //! expression (`break` with the result), so a layer above sees the result.
@@ -187,40 +189,35 @@ pub(crate) fn layer(
     };
 
     // Each option is typed through the marker, placed at the user's expression so a closure of
-    // the wrong type is reported there. Without an expression, only the stop flag is set.
+    // the wrong type is reported there.
     let mut options = TokenStream::new();
-    let mut option = |expr: &Option<Expr>, how: &str, method: &str, stop: Option<TokenStream>| {
-        if expr.is_none() && stop.is_none() {
+    let mut option = |expr: &Option<Expr>, how: &str, method: &str| {
+        let Some(expr) = expr else {
             return;
-        }
-        let span = expr.as_ref().map_or_else(Span::call_site, Spanned::span);
+        };
+        let span = expr.span();
         let method = syn::Ident::new(method, span);
-        let (krate_here, retry_here) = match expr {
-            Some(_) => (respan(krate, span), retry_at(span)),
-            None => (krate.clone(), retry.clone()),
-        };
-        let value = ctx.typed(krate, expr.as_ref(), how);
-        let value = match &stop {
-            Some(flag) => quote!(#private::StopIf(#flag, #value)),
-            None => value,
-        };
+        let (krate_here, retry_here) = (respan(krate, span), retry_at(span));
+        let value = ctx.typed(krate, Some(expr), how);
         options.extend(quote_spanned! {span=>
             let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
         });
     };
-    // A rejection by an open circuit below is a permanent error: checked first, with `unless`.
-    let stop = open.map(|flag| {
-        if flavor.is_async() {
+    option(&plan.when, "predicate", "when");
+    option(&plan.unless, "predicate", "unless");
+    option(&plan.retry_after, "hint", "retry_after");
+    option(&plan.on_retry, "event_hook", "on_retry");
+    option(&plan.on_give_up, "event_hook", "on_give_up");
+    // A rejection by an open circuit below is a permanent error, checked first, and the
+    // attempt it rejected deposits nothing in the budget.
+    if let Some(flag) = open {
+        let flag = if flavor.is_async() {
             quote!(#flag)
         } else {
             quote!(&#flag)
-        }
-    });
-    option(&plan.when, "predicate", "when", None);
-    option(&plan.unless, "predicate", "unless", stop);
-    option(&plan.retry_after, "hint", "retry_after", None);
-    option(&plan.on_retry, "event_hook", "on_retry", None);
-    option(&plan.on_give_up, "event_hook", "on_give_up", None);
+        };
+        options.extend(quote!(let #retry = #private::stop_if(#retry, #flag);));
+    }
 
     let build_retry = new_retry(&policy_ref);
 
@@ -279,13 +276,15 @@ pub(crate) fn layer(
                 },
             };
             let flag = open.map(|flag| quote!(let mut #flag = false;));
-            // A call deposits into its budget once, before its first attempt.
-            let deposit = budget.as_ref().map(|(b, _)| quote!(#b.deposit();));
+            // A call deposits into its budget once, for its first attempt, once the layers
+            // below admitted it: on its success here, on its failure in `async_decide`.
+            let deposit = budget
+                .as_ref()
+                .map(|(b, _)| quote!(, ok => if #state.first_attempt() { #b.deposit(); }));
             let build_retry = new_retry(&quote!(#policy));
             quote! {{
                 #policy_items
                 #budget_item
-                #deposit
                 let #policy: &'static #krate::RetryPolicy = #policy_ref;
                 let mut #state = #private::AsyncState::start(
                     #hooks_need_clock || #policy.get_max_elapsed().is_some(),
@@ -295,7 +294,7 @@ pub(crate) fn layer(
                     #build_retry
                     #options
                     #private::async_decide(&#retry, &mut #state, &#error)
-                })
+                } #deposit)
             }}
         }
     }

@@ -2,7 +2,7 @@
 
 use super::decide::{CallState, StdClock};
 use super::setup::Retry;
-use crate::options::RetryOptions;
+use crate::options::{Pass, RetryOptions};
 use crate::policy::RetryPolicy;
 
 impl<O> Retry<'_, O> {
@@ -25,11 +25,12 @@ impl<O> Retry<'_, O> {
     {
         // The first attempt runs before any per-call state exists: on success nothing else
         // happens (the clock is read first only when a hook or `max_elapsed` needs it; a
-        // budget takes its deposit, one atomic add).
+        // budget takes its deposit, one atomic add, after the success, or in the decision
+        // after a failure the layers below did not reject).
         let start = self.start::<E, StdClock>();
-        match op() {
-            Ok(v) => Ok(v),
-            Err(e) => self.run_after_failure(op, start, e),
+        match self.attempt(&mut op) {
+            Ok(v) => Ok(self.first_succeeded(v)),
+            Err((e, rejected)) => self.run_after_failure(op, start, e, rejected),
         }
     }
 
@@ -45,22 +46,45 @@ impl<O> Retry<'_, O> {
         if self.needs_clock::<E>() {
             return self.run(op);
         }
-        if O::BUDGET {
-            self.options.deposit();
-        }
-        match op() {
-            Ok(v) => Ok(v),
-            Err(e) => self.run_by_value_after_failure(op, e),
+        match self.attempt(&mut op) {
+            Ok(v) => Ok(self.first_succeeded(v)),
+            Err((e, rejected)) => self.run_by_value_after_failure(op, e, rejected),
         }
     }
 
-    #[inline(never)]
-    fn run_by_value_after_failure<T, E, F>(self, op: F, error: E) -> Result<T, E>
+    /// One attempt through the layers below the retry (the [`breaker`](Self::breaker), if
+    /// any): its result, and with an error whether they rejected the attempt.
+    #[inline(always)]
+    fn attempt<T, E, F>(&self, op: &mut F) -> Result<T, (E, bool)>
     where
         F: FnMut() -> Result<T, E>,
         O: RetryOptions<E>,
     {
-        self.retry_loop(op, CallState::new::<StdClock>(false), error)
+        match self.options.admit() {
+            Ok(pass) => pass.settle(op()).map_err(|e| (e, false)),
+            Err(e) => Err((e, true)),
+        }
+    }
+
+    /// A first attempt succeeded: the budget's deposit for it, if there is a budget.
+    #[inline(always)]
+    fn first_succeeded<T, E>(&self, value: T) -> T
+    where
+        O: RetryOptions<E>,
+    {
+        if O::BUDGET {
+            self.options.deposit();
+        }
+        value
+    }
+
+    #[inline(never)]
+    fn run_by_value_after_failure<T, E, F>(self, op: F, error: E, rejected: bool) -> Result<T, E>
+    where
+        F: FnMut() -> Result<T, E>,
+        O: RetryOptions<E>,
+    {
+        self.retry_loop(op, CallState::new::<StdClock>(false), error, rejected)
     }
 
     /// The rest of a sync call after its first failure, out of line so the success path
@@ -71,12 +95,13 @@ impl<O> Retry<'_, O> {
         op: F,
         state: CallState<std::time::Instant>,
         error: E,
+        rejected: bool,
     ) -> Result<T, E>
     where
         F: FnMut() -> Result<T, E>,
         O: RetryOptions<E>,
     {
-        self.retry_loop(op, state, error)
+        self.retry_loop(op, state, error, rejected)
     }
 
     /// Decide, sleep, try again: the sync driver's loop after a failure.
@@ -86,13 +111,14 @@ impl<O> Retry<'_, O> {
         mut op: F,
         mut state: CallState<std::time::Instant>,
         mut error: E,
+        mut rejected: bool,
     ) -> Result<T, E>
     where
         F: FnMut() -> Result<T, E>,
         O: RetryOptions<E>,
     {
         loop {
-            match self.decide::<E, StdClock>(&mut state, &error) {
+            match self.decide::<E, StdClock>(&mut state, &error, rejected) {
                 None => return Err(error),
                 Some(delay) => {
                     drop(error);
@@ -101,9 +127,9 @@ impl<O> Retry<'_, O> {
                     }
                 }
             }
-            match op() {
+            match self.attempt(&mut op) {
                 Ok(v) => return Ok(v),
-                Err(e) => error = e,
+                Err((e, r)) => (error, rejected) = (e, r),
             }
         }
     }

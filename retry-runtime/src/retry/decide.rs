@@ -3,6 +3,7 @@
 
 #[cfg(feature = "tracing")]
 use std::fmt;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use super::setup::Retry;
@@ -17,6 +18,9 @@ use crate::rng::ThreadRng;
 /// clock drives `max_elapsed` and `RetryEvent::elapsed` in tests).
 pub(crate) trait Clock {
     type Instant: Copy;
+    /// The longest sleep the driver of this clock really takes: a longer delay is clamped to
+    /// it, and events report the clamped one.
+    const MAX_SLEEP: Duration;
     fn now() -> Self::Instant;
     fn since(start: Self::Instant) -> Duration;
 }
@@ -26,6 +30,8 @@ pub(crate) struct StdClock;
 
 impl Clock for StdClock {
     type Instant = std::time::Instant;
+    /// `std::thread::sleep` sleeps any duration in full.
+    const MAX_SLEEP: Duration = Duration::MAX;
     #[inline]
     fn now() -> Self::Instant {
         std::time::Instant::now()
@@ -96,21 +102,22 @@ impl<O> Retry<'_, O> {
         O::ON_RETRY || O::ON_GIVE_UP || self.policy.get_max_elapsed().is_some()
     }
 
-    /// The start of a call: deposits in the budget, if any (once per call, for its first
-    /// attempt), and reads the clock if a hook or `max_elapsed` needs it.
+    /// The start of a call: reads the clock if a hook or `max_elapsed` needs it. The budget's
+    /// deposit for the first attempt comes once the layers below admitted it: after its
+    /// success in the driver, or in [`decide`](Self::decide) after its failure.
     #[inline]
     pub(crate) fn start<E, C: Clock>(&self) -> CallState<C::Instant>
     where
         O: RetryOptions<E>,
     {
-        if O::BUDGET {
-            self.options.deposit();
-        }
         CallState::new::<C>(self.needs_clock::<E>())
     }
 
     /// The decision core, shared by every driver: after an attempt failed with `error`,
     /// returns the sleep before the next attempt, or `None` to give up (after `on_give_up`).
+    /// `rejected`: the driver's breaker ([`Retry::breaker`](Self::breaker)) rejected the
+    /// attempt, which then never ran (a breaker in an attribute stack raises its flag through
+    /// the options instead).
     /// Follows the five steps of the contract in order. Always inlined, so a constant policy
     /// folds into it; the backoff math, the budget, the counters and the events stay out of
     /// line.
@@ -119,6 +126,7 @@ impl<O> Retry<'_, O> {
         &self,
         state: &mut CallState<C::Instant>,
         error: &E,
+        rejected: bool,
     ) -> Option<Duration>
     where
         O: RetryOptions<E>,
@@ -127,8 +135,14 @@ impl<O> Retry<'_, O> {
         let attempt = state.attempt;
         let policy = self.policy;
         let options = &self.options;
+        // An attempt the layers below rejected never ran: it deposits nothing and ends the
+        // retry. A first attempt they admitted deposits now (one that succeeded, in the driver).
+        let rejected = (O::GATED && rejected) || options.rejected_below();
+        if O::BUDGET && attempt == 1 && !rejected {
+            options.deposit();
+        }
         // 1. A permanent error.
-        if options.unless(error) == Some(true) || options.when(error) == Some(false) {
+        if rejected || options.unless(error) == Some(true) || options.when(error) == Some(false) {
             return self.give_up::<E, C>(state, error, GiveUp::Permanent);
         }
         // 2. Attempts used up.
@@ -148,7 +162,8 @@ impl<O> Retry<'_, O> {
             }
             Some(hint) => hint.max(computed),
             None => computed,
-        };
+        }
+        .min(C::MAX_SLEEP);
         // 4. The sleep would end past max_elapsed, or the budget refuses the retry.
         let elapsed = state.known_elapsed::<C>();
         if let Some(limit) = policy.get_max_elapsed() {
@@ -160,7 +175,19 @@ impl<O> Retry<'_, O> {
             self.function.count_budget_refusal();
             return self.give_up::<E, C>(state, error, GiveUp::Budget);
         }
-        // 5. on_retry; the driver sleeps.
+        // 5. on_retry; the driver sleeps. The retry is counted once the hook returned: a hook
+        // that panics leaves no retry counted and gives the budget's token back.
+        if O::ON_RETRY {
+            let unspent = Unspent::<E, O>(options, O::BUDGET, PhantomData);
+            options.on_retry(&RetryEvent {
+                error,
+                attempt,
+                delay,
+                elapsed: elapsed.unwrap_or(Duration::ZERO),
+                function: self.function.get(),
+            });
+            core::mem::forget(unspent);
+        }
         self.function.count_retry();
         #[cfg(feature = "tracing")]
         crate::events::retrying(
@@ -171,15 +198,6 @@ impl<O> Retry<'_, O> {
             delay,
             elapsed,
         );
-        if O::ON_RETRY {
-            options.on_retry(&RetryEvent {
-                error,
-                attempt,
-                delay,
-                elapsed: elapsed.unwrap_or(Duration::ZERO),
-                function: self.function.get(),
-            });
-        }
         Some(delay)
     }
 
@@ -215,6 +233,18 @@ impl<O> Retry<'_, O> {
             });
         }
         None
+    }
+}
+
+/// A budget token taken for a retry whose `on_retry` hook is running: given back if the hook
+/// panics (dropped while unwinding), forgotten once it returned.
+struct Unspent<'a, E, O: RetryOptions<E>>(&'a O, bool, PhantomData<fn(&E)>);
+
+impl<E, O: RetryOptions<E>> Drop for Unspent<'_, E, O> {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.refund();
+        }
     }
 }
 

@@ -2,13 +2,16 @@
 //! over the ones set before (see `options.rs`). The loops that run it are `blocking.rs` and
 //! `tokio.rs`, over the decision core in `decide.rs`.
 
+use super::gate::ThroughBreaker;
+use crate::breaker::CircuitBreaker;
 use crate::budget::SharedBudget;
 use crate::options::{Budget, Hint, OnGiveUp, OnRetry, Show, Unless, Unset, When, With};
 use crate::policy::RetryPolicy;
 use crate::site::{FnName, SelfType, Site};
 
 /// A configured retry: a policy plus the options of the attribute (`when`, `unless`,
-/// `retry_after`, `on_retry`, `on_give_up`, `budget`), then [`run`](Self::run) or
+/// `retry_after`, `on_retry`, `on_give_up`, `budget`) and a [`breaker`](Self::breaker) for each
+/// attempt, then [`run`](Self::run) or
 /// [`run_async`](Self::run_async).
 ///
 /// Options not given cost nothing: `O` is the zero-sized [`Unset`] until a setter layers an
@@ -234,6 +237,34 @@ impl<'p, O> Retry<'p, O> {
     #[inline]
     pub fn budget(self, name: &'static str) -> Retry<'p, With<O, Budget<&'static SharedBudget>>> {
         self.with(Budget(crate::budget::get_or_create(name)))
+    }
+
+    /// Runs each attempt through the circuit breaker `cb`, as a `#[circuit_breaker]` below a
+    /// `#[retry_on_failure]` does: `try_acquire` before the attempt, then the permit's verdict
+    /// on its result (success for `Ok`, failure for any error). A rejection by the open circuit
+    /// ends the retry at once: no sleep, no further attempt, nothing deposited in or drawn from
+    /// a budget; `on_give_up` runs and the error returned is `E::from(CircuitOpen)`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen, Retry, RetryPolicy};
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// enum Error { Down, Open }
+    /// impl From<CircuitOpen> for Error {
+    ///     fn from(_: CircuitOpen) -> Self { Error::Open }
+    /// }
+    ///
+    /// const P: RetryPolicy = RetryPolicy::fixed().max_attempts(5).initial_delay(Duration::ZERO);
+    /// let cb = CircuitBreaker::new("retry-breaker-doc", BreakerConfig::new().failure_threshold(2));
+    /// let mut runs = 0;
+    /// let r: Result<(), Error> = Retry::new(&P).breaker(&cb).run(|| { runs += 1; Err(Error::Down) });
+    /// // Two failures open the circuit; the third attempt is rejected and ends the retry.
+    /// assert_eq!((r, runs), (Err(Error::Open), 2));
+    /// ```
+    #[inline]
+    pub fn breaker<'b>(self, cb: &'b CircuitBreaker) -> Retry<'p, With<O, ThroughBreaker<'b>>> {
+        self.with(ThroughBreaker(cb))
     }
 
     /// How events (with the `tracing` feature) show the error: [`ShowDisplay`](crate::ShowDisplay)

@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::decide::{CallState, Clock};
 use super::setup::Retry;
 use crate::error::{AttemptTimedOut, TimeoutError};
-use crate::options::RetryOptions;
+use crate::options::{Pass, RetryOptions};
 use crate::policy::RetryPolicy;
 
 /// tokio's clock: follows a paused test clock.
@@ -19,6 +19,9 @@ pub(crate) struct TokioClock;
 
 impl Clock for TokioClock {
     type Instant = tokio::time::Instant;
+    /// `tokio::time::sleep` clamps its duration to about 30 years (tokio 1.x's `safe_delay`:
+    /// `86400 * 365 * 30` seconds, so the deadline cannot overflow an `Instant`).
+    const MAX_SLEEP: Duration = Duration::from_secs(86400 * 365 * 30);
     #[inline]
     fn now() -> Self::Instant {
         tokio::time::Instant::now()
@@ -31,7 +34,9 @@ impl Clock for TokioClock {
 
 /// The one async retry loop. `$attempt` is an expression awaiting one attempt; after a
 /// failure, `$decide` sees the error as `$error` and gives the sleep before the next attempt,
-/// or `None` to give up. The loop is an expression: it `break`s with the result.
+/// or `None` to give up; after a success, the optional `ok => $ok` runs first (a budget's
+/// deposit for a first attempt that succeeded). The loop is an expression: it `break`s with
+/// the result.
 ///
 /// A macro, not a shared `async fn`, for two reasons: the attribute's expansion must write a
 /// fresh `async { <body> }` per attempt inside the user's function (a closure returning a
@@ -41,12 +46,13 @@ impl Clock for TokioClock {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_async_loop {
-    ($attempt:expr, |$error:ident| $decide:expr $(,)?) => {
+    ($attempt:expr, |$error:ident| $decide:expr $(, ok => $ok:expr)? $(,)?) => {
         loop {
             // The error lives in this block only: it is dropped before the sleep.
             let delay = {
                 let $error = match $attempt {
                     $crate::__private::Result::Ok(value) => {
+                        $($ok;)?
                         break $crate::__private::Result::Ok(value)
                     }
                     $crate::__private::Result::Err(error) => error,
@@ -79,6 +85,14 @@ impl AsyncState {
         })
     }
 
+    /// Whether no attempt has failed yet: the one running or just done is the call's first.
+    #[inline(always)]
+    pub fn first_attempt(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|state| state.attempts_so_far() == 0)
+    }
+
     /// The call state, created on the first failure.
     #[inline(always)]
     pub(crate) fn get(&mut self) -> &mut CallState<tokio::time::Instant> {
@@ -86,15 +100,16 @@ impl AsyncState {
             .get_or_insert_with(|| CallState::new::<TokioClock>(false))
     }
 
-    /// After an attempt failed: the sleep before the next attempt, or `None` to give up
-    /// (after `on_give_up`).
+    /// After an attempt failed (`rejected`: by the retry's [`breaker`](Retry::breaker)): the
+    /// sleep before the next attempt, or `None` to give up (after `on_give_up`).
     #[inline(always)]
     pub(crate) fn decide<E, O: RetryOptions<E>>(
         &mut self,
         retry: &Retry<'_, O>,
         error: &E,
+        rejected: bool,
     ) -> Option<Duration> {
-        retry.decide::<E, TokioClock>(self.get(), error)
+        retry.decide::<E, TokioClock>(self.get(), error, rejected)
     }
 
     /// Runs one attempt under `policy`'s per-attempt timeout, if it has one; a timed-out
@@ -167,16 +182,25 @@ impl Future for Pause {
 }
 
 impl<O> Retry<'_, O> {
-    /// The start of an async call: the budget's deposit, and the clock read only if needed.
+    /// The start of an async call: the clock read only if needed.
     #[inline(always)]
     fn start_async<E>(&self) -> AsyncState
     where
         O: RetryOptions<E>,
     {
-        if O::BUDGET {
+        AsyncState::start(self.needs_clock::<E>())
+    }
+
+    /// After a success: a budget's deposit if it was the call's first attempt (a failed first
+    /// attempt deposits in the decision).
+    #[inline(always)]
+    fn succeeded<E>(&self, state: &AsyncState)
+    where
+        O: RetryOptions<E>,
+    {
+        if O::BUDGET && state.first_attempt() {
             self.options.deposit();
         }
-        AsyncState::start(self.needs_clock::<E>())
     }
 
     /// Runs the future `op()` returns until one succeeds or the policy gives up, sleeping with
@@ -206,7 +230,15 @@ impl<O> Retry<'_, O> {
         // The same shape as the attribute's expansion: while an attempt runs, the future
         // holds only `self`, `op`, the small call state and the attempt.
         let mut state = self.start_async::<E>();
-        __retry_async_loop!(op().await, |error| state.decide(self, &error))
+        let mut rejected = false;
+        __retry_async_loop!(
+            match self.options.admit() {
+                Ok(pass) => pass.settle(op().await),
+                Err(open) => Err(rejected_by(&mut rejected, open)),
+            },
+            |error| state.decide(self, &error, rejected),
+            ok => self.succeeded::<E>(&state),
+        )
     }
 
     /// [`run_async`](Self::run_async) with the policy's per-attempt `timeout` applied: an
@@ -244,9 +276,15 @@ impl<O> Retry<'_, O> {
         O: RetryOptions<E>,
     {
         let mut state = self.start_async::<E>();
-        __retry_async_loop!(state.with_timeout(self.policy(), op()).await, |error| {
-            state.decide(self, &error)
-        })
+        let mut rejected = false;
+        __retry_async_loop!(
+            match self.options.admit() {
+                Ok(pass) => pass.settle(state.with_timeout(self.policy(), op()).await),
+                Err(open) => Err(rejected_by(&mut rejected, open)),
+            },
+            |error| state.decide(self, &error, rejected),
+            ok => self.succeeded::<E>(&state),
+        )
     }
 }
 
@@ -278,6 +316,16 @@ where
     // Not a call to `run_async`: the loop itself, so the future holds only the policy, `op`,
     // the small call state and the attempt while an attempt runs.
     let mut state = AsyncState::start(policy.get_max_elapsed().is_some());
-    __retry_async_loop!(op().await, |error| state
-        .decide(&Retry::new(policy), &error))
+    __retry_async_loop!(op().await, |error| state.decide(
+        &Retry::new(policy),
+        &error,
+        false
+    ))
+}
+
+/// An attempt the retry's breaker rejected: raises `flag` and gives the error back.
+#[cold]
+fn rejected_by<E>(flag: &mut bool, error: E) -> E {
+    *flag = true;
+    error
 }
