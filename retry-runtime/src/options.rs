@@ -307,6 +307,20 @@ impl BudgetOption for Unset {
     }
 }
 
+/// The [`RetryOptions::Pass`] and [`RetryOptions::admit`] of every option but the breaker:
+/// each attempt is admitted, and nothing is held while it runs. (Associated types have no
+/// defaults on stable Rust, so each option says it in this one line.)
+macro_rules! admits_every_attempt {
+    () => {
+        type Pass = $crate::options::Unset;
+        #[inline(always)]
+        fn admit(&self) -> Result<$crate::options::Unset, E> {
+            Ok($crate::options::Unset)
+        }
+    };
+}
+pub(crate) use admits_every_attempt;
+
 /// All the options of a [`Retry`](crate::Retry), as one bound: each method answers for one
 /// option, and its default is "not given". Implemented by [`Unset`] (no options), by each
 /// option type ([`When`], [`Unless`], [`Hint`], [`OnRetry`], [`OnGiveUp`], [`Budget`],
@@ -397,11 +411,7 @@ pub trait RetryOptions<E> {
 }
 
 impl<E> RetryOptions<E> for Unset {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
 }
 
 /// One option (`K`) set over the options set before it (`O`): `K` answers for its own
@@ -512,11 +522,7 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
 pub struct When<P>(pub P);
 
 impl<E, P: ErrorPredicate<E>> RetryOptions<E> for When<P> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     #[inline(always)]
     fn when(&self, error: &E) -> Option<bool> {
         self.0.test(error)
@@ -528,11 +534,7 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for When<P> {
 pub struct Unless<P>(pub P);
 
 impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     #[inline(always)]
     fn unless(&self, error: &E) -> Option<bool> {
         self.0.test(error)
@@ -544,11 +546,7 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
 pub struct Hint<H>(pub H);
 
 impl<E, H: RetryAfter<E>> RetryOptions<E> for Hint<H> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     #[inline(always)]
     fn retry_after(&self, error: &E) -> Option<Duration> {
         self.0.hint(error)
@@ -560,11 +558,7 @@ impl<E, H: RetryAfter<E>> RetryOptions<E> for Hint<H> {
 pub struct OnRetry<F>(pub F);
 
 impl<E, F: EventHook<E>> RetryOptions<E> for OnRetry<F> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     const ON_RETRY: bool = F::ACTIVE;
     #[inline(always)]
     fn on_retry(&self, event: &RetryEvent<'_, E>) {
@@ -577,11 +571,7 @@ impl<E, F: EventHook<E>> RetryOptions<E> for OnRetry<F> {
 pub struct OnGiveUp<F>(pub F);
 
 impl<E, F: EventHook<E>> RetryOptions<E> for OnGiveUp<F> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     const ON_GIVE_UP: bool = F::ACTIVE;
     #[inline(always)]
     fn on_give_up(&self, event: &RetryEvent<'_, E>) {
@@ -594,11 +584,7 @@ impl<E, F: EventHook<E>> RetryOptions<E> for OnGiveUp<F> {
 pub struct Budget<B>(pub B);
 
 impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     const BUDGET: bool = B::ACTIVE;
     #[inline(always)]
     fn deposit(&self) {
@@ -619,11 +605,7 @@ impl<E, B: BudgetOption> RetryOptions<E> for Budget<B> {
 pub struct Show<S>(pub S);
 
 impl<E, S: ShowError<E>> RetryOptions<E> for Show<S> {
-    type Pass = Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Unset, E> {
-        Ok(Unset)
-    }
+    admits_every_attempt!();
     const SHOWS_ERROR: bool = S::ACTIVE;
     #[inline(always)]
     fn show_error(&self, error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -23,7 +23,8 @@ pub use core::time::Duration;
 
 use crate::breaker::{CircuitOpen, Permit};
 use crate::options::{
-    Budget, ErrorPredicate, FallbackEvent, FallbackHook, RetryOptions, ShowError, With,
+    admits_every_attempt, Budget, ErrorPredicate, FallbackEvent, FallbackHook, RetryOptions,
+    ShowError, With,
 };
 use crate::policy::RetryPolicy;
 use crate::retry::Retry;
@@ -225,11 +226,7 @@ impl Raised for &Cell<bool> {
 }
 
 impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
-    type Pass = crate::options::Unset;
-    #[inline(always)]
-    fn admit(&self) -> Result<Self::Pass, E> {
-        Ok(crate::options::Unset)
-    }
+    admits_every_attempt!();
     #[inline(always)]
     fn rejected_below(&self) -> bool {
         self.0.raised()
