@@ -76,7 +76,7 @@ pub(crate) fn apply_overrides(
             reject(other, value, &format!("{name} is set too, and it wins"))
         }
         (None, Some((name, value))) => match value.trim().parse::<u32>() {
-            Ok(n) => match policy.try_max_retries(n) {
+            Ok(n) => match policy.check_max_retries(n) {
                 Ok(p) => policy = p,
                 Err(why) => reject(name, value, why),
             },
@@ -86,7 +86,7 @@ pub(crate) fn apply_overrides(
     }
     if let Some((name, value)) = &attempts {
         match value.trim().parse::<u32>() {
-            Ok(n) => match policy.try_max_attempts(n) {
+            Ok(n) => match policy.check_max_attempts(n) {
                 Ok(p) => policy = p,
                 Err(why) => reject(name, value, why),
             },
@@ -96,7 +96,7 @@ pub(crate) fn apply_overrides(
 
     if let Some((name, value)) = read("MULTIPLIER") {
         match duration::parse_number(&value) {
-            Ok(m) => match policy.try_multiplier(m) {
+            Ok(m) => match policy.check_multiplier(m) {
                 Ok(p) => policy = p,
                 Err(why) => reject(&name, &value, why),
             },
@@ -117,22 +117,22 @@ pub(crate) fn apply_overrides(
     let initial = duration(read("INITIAL_DELAY"), &mut reject);
     let max = duration(read("MAX_DELAY"), &mut reject);
     match (initial, max) {
-        (Some((_, _, i)), Some((name, value, m))) => match policy.try_delays(i, m) {
+        (Some((_, _, i)), Some((name, value, m))) => match policy.check_delays(i, m) {
             Ok(p) => policy = p,
             Err(why) => reject(&name, &value, why),
         },
-        (Some((name, value, i)), None) => match policy.try_initial_delay(i) {
+        (Some((name, value, i)), None) => match policy.check_initial_delay(i) {
             Ok(p) => policy = p,
             Err(why) => reject(&name, &value, why),
         },
-        (None, Some((name, value, m))) => match policy.try_max_delay(m) {
+        (None, Some((name, value, m))) => match policy.check_max_delay(m) {
             Ok(p) => policy = p,
             Err(why) => reject(&name, &value, why),
         },
         (None, None) => {}
     }
     if let Some((name, value, d)) = duration(read("MAX_ELAPSED"), &mut reject) {
-        match policy.try_max_elapsed(d) {
+        match policy.check_max_elapsed(d) {
             Ok(p) => policy = p,
             Err(why) => reject(&name, &value, why),
         }

@@ -126,7 +126,7 @@ pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
     ShowDebug, ShowDisplay, ShowError, Unset,
 };
-pub use policy::{Backoff, Delays, Jitter, RetryPolicy};
+pub use policy::{Backoff, Delays, Jitter, PolicyError, RetryPolicy};
 #[cfg(feature = "tokio")]
 pub use retry::retry_async;
 pub use retry::{retry, Retry, ThroughBreaker};

@@ -2,6 +2,7 @@
 //! and its getters; the kinds of [`Backoff`] and [`Jitter`] it takes. The math that turns a
 //! policy into delays is in `schedule.rs`, the presets in `presets.rs`.
 
+mod fallible;
 mod presets;
 mod schedule;
 #[cfg(test)]
@@ -10,6 +11,7 @@ mod tests;
 use crate::error::or_fail;
 use std::time::Duration;
 
+pub use fallible::PolicyError;
 pub use schedule::Delays;
 pub(crate) use schedule::Schedule;
 
@@ -212,38 +214,54 @@ impl RetryPolicy {
     /// Fails for [`Backoff::Decorrelated`] when a jitter was set explicitly, and for any kind
     /// but [`Backoff::Exponential`] when a multiplier was set explicitly.
     ///
+    /// # Panics
+    ///
+    /// If decorrelated backoff is combined with a jitter set explicitly, or a backoff other than exponential with an explicit multiplier: in a `const`, that is a compile error.
+    ///
     /// ```
     /// use retry_runtime::{Backoff, RetryPolicy};
     /// const P: RetryPolicy = RetryPolicy::fixed().max_attempts(5).backoff(Backoff::Linear);
     /// assert_eq!(P.get_max_attempts(), 5);
     /// ```
     pub const fn backoff(self, backoff: Backoff) -> Self {
-        or_fail!(self.try_backoff(backoff))
+        or_fail!(self.check_backoff(backoff))
     }
 
     /// Calls in all, the first included (`>= 1`).
+    ///
+    /// # Panics
+    ///
+    /// If `n` is 0: in a `const`, that is a compile error. [`try_max_attempts`](Self::try_max_attempts) returns the error instead.
     ///
     /// ```
     /// use retry_runtime::RetryPolicy;
     /// assert_eq!(RetryPolicy::fixed().max_attempts(7).get_max_attempts(), 7);
     /// ```
     pub const fn max_attempts(self, n: u32) -> Self {
-        or_fail!(self.try_max_attempts(n))
+        or_fail!(self.check_max_attempts(n))
     }
 
     /// The same as [`max_attempts`](Self::max_attempts), counted as retries:
     /// `max_attempts = max_retries + 1`.
+    ///
+    /// # Panics
+    ///
+    /// If `n` is `u32::MAX` (no count of attempts holds it): in a `const`, that is a compile error. [`try_max_retries`](Self::try_max_retries) returns the error instead.
     ///
     /// ```
     /// use retry_runtime::RetryPolicy;
     /// assert_eq!(RetryPolicy::fixed().max_retries(0).get_max_attempts(), 1);
     /// ```
     pub const fn max_retries(self, n: u32) -> Self {
-        or_fail!(self.try_max_retries(n))
+        or_fail!(self.check_max_retries(n))
     }
 
     /// The first base delay. Above a `max_delay` set explicitly it fails; above the default
     /// `max_delay` it lifts `max_delay` to itself.
+    ///
+    /// # Panics
+    ///
+    /// If `d` exceeds a `max_delay` set explicitly: in a `const`, that is a compile error. [`try_initial_delay`](Self::try_initial_delay) returns the error instead.
     ///
     /// ```
     /// use std::time::Duration;
@@ -252,11 +270,15 @@ impl RetryPolicy {
     /// assert_eq!(p.get_max_delay(), Duration::from_secs(30));
     /// ```
     pub const fn initial_delay(self, d: Duration) -> Self {
-        or_fail!(self.try_initial_delay(d))
+        or_fail!(self.check_initial_delay(d))
     }
 
     /// The longest sleep ever taken, jitter included (`> 0`). Below an `initial_delay` set
     /// explicitly it fails; below the default `initial_delay` it lowers that one to itself.
+    ///
+    /// # Panics
+    ///
+    /// If `d` is zero or below an `initial_delay` set explicitly: in a `const`, that is a compile error. [`try_max_delay`](Self::try_max_delay) returns the error instead.
     ///
     /// ```
     /// use std::time::Duration;
@@ -265,32 +287,44 @@ impl RetryPolicy {
     /// assert_eq!(p.get_initial_delay(), Duration::from_millis(50));
     /// ```
     pub const fn max_delay(self, d: Duration) -> Self {
-        or_fail!(self.try_max_delay(d))
+        or_fail!(self.check_max_delay(d))
     }
 
     /// The exponential growth factor (`>= 1.0`; exponential backoff only).
+    ///
+    /// # Panics
+    ///
+    /// If `m` is below 1.0 (or NaN), or the backoff is not exponential: in a `const`, that is a compile error. [`try_multiplier`](Self::try_multiplier) returns the error instead.
     ///
     /// ```
     /// use retry_runtime::RetryPolicy;
     /// assert_eq!(RetryPolicy::exponential().multiplier(1.5).get_multiplier(), 1.5);
     /// ```
     pub const fn multiplier(self, m: f64) -> Self {
-        or_fail!(self.try_multiplier(m))
+        or_fail!(self.check_multiplier(m))
     }
 
     /// The jitter; a [`Jitter::Fraction`] must lie in `0.0..=1.0`, and decorrelated backoff
     /// takes none.
+    ///
+    /// # Panics
+    ///
+    /// If a fraction lies outside `0.0..=1.0`, or the backoff is decorrelated: in a `const`, that is a compile error. [`try_jitter`](Self::try_jitter) returns the error instead.
     ///
     /// ```
     /// use retry_runtime::{Jitter, RetryPolicy};
     /// assert_eq!(RetryPolicy::linear().jitter(Jitter::Equal).get_jitter(), Jitter::Equal);
     /// ```
     pub const fn jitter(self, j: Jitter) -> Self {
-        or_fail!(self.try_jitter(j))
+        or_fail!(self.check_jitter(j))
     }
 
     /// Give up rather than start a sleep that would end more than `d` after the first attempt
     /// began (`> 0`).
+    ///
+    /// # Panics
+    ///
+    /// If `d` is zero: in a `const`, that is a compile error. [`try_max_elapsed`](Self::try_max_elapsed) returns the error instead.
     ///
     /// ```
     /// use std::time::Duration;
@@ -299,7 +333,7 @@ impl RetryPolicy {
     /// assert_eq!(p.get_max_elapsed(), Some(Duration::from_secs(20)));
     /// ```
     pub const fn max_elapsed(self, d: Duration) -> Self {
-        or_fail!(self.try_max_elapsed(d))
+        or_fail!(self.check_max_elapsed(d))
     }
 
     /// Per-attempt timeout for async attempts (`> 0`). An attempt running longer is dropped and
@@ -309,6 +343,10 @@ impl RetryPolicy {
     /// know `E: From<AttemptTimedOut>`; the other drivers cannot make an error from it and do not
     /// time attempts out.
     ///
+    /// # Panics
+    ///
+    /// If `d` is zero: in a `const`, that is a compile error. [`try_timeout`](Self::try_timeout) returns the error instead.
+    ///
     /// ```
     /// use std::time::Duration;
     /// use retry_runtime::RetryPolicy;
@@ -316,19 +354,19 @@ impl RetryPolicy {
     /// assert_eq!(p.get_timeout(), Some(Duration::from_secs(2)));
     /// ```
     pub const fn timeout(self, d: Duration) -> Self {
-        or_fail!(self.try_timeout(d))
+        or_fail!(self.check_timeout(d))
     }
 
     /// Sets `initial_delay` and `max_delay` together, checked against each other only: the
     /// attribute uses it (through `__private::policy_with_delays`) when both keys override a
     /// `policy = P`.
     pub(crate) const fn initial_and_max_delay(self, initial: Duration, max: Duration) -> Self {
-        or_fail!(self.try_delays(initial, max))
+        or_fail!(self.check_delays(initial, max))
     }
 
-    // ---- checked setters (used by the const setters and by `env` overrides) ----
+    // ---- checked setters (used by the const setters, their `try_` twins and `env` overrides) ----
 
-    pub(crate) const fn try_backoff(mut self, backoff: Backoff) -> Result<Self, &'static str> {
+    pub(crate) const fn check_backoff(mut self, backoff: Backoff) -> Result<Self, &'static str> {
         if matches!(backoff, Backoff::Decorrelated) && self.explicit & SET_JITTER != 0 {
             return Err("decorrelated backoff takes no jitter: it is random by itself");
         }
@@ -339,7 +377,7 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_max_attempts(mut self, n: u32) -> Result<Self, &'static str> {
+    pub(crate) const fn check_max_attempts(mut self, n: u32) -> Result<Self, &'static str> {
         if n == 0 {
             return Err("max_attempts must be at least 1");
         }
@@ -347,14 +385,14 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_max_retries(self, n: u32) -> Result<Self, &'static str> {
+    pub(crate) const fn check_max_retries(self, n: u32) -> Result<Self, &'static str> {
         match n.checked_add(1) {
-            Some(a) => self.try_max_attempts(a),
+            Some(a) => self.check_max_attempts(a),
             None => Err("max_retries must be below u32::MAX"),
         }
     }
 
-    pub(crate) const fn try_initial_delay(mut self, d: Duration) -> Result<Self, &'static str> {
+    pub(crate) const fn check_initial_delay(mut self, d: Duration) -> Result<Self, &'static str> {
         if d.as_nanos() > self.max_delay.as_nanos() {
             if self.explicit & SET_MAX_DELAY != 0 {
                 return Err("initial_delay is larger than max_delay");
@@ -366,7 +404,7 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_max_delay(mut self, d: Duration) -> Result<Self, &'static str> {
+    pub(crate) const fn check_max_delay(mut self, d: Duration) -> Result<Self, &'static str> {
         if d.is_zero() {
             return Err("max_delay must be greater than zero");
         }
@@ -381,7 +419,7 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_multiplier(mut self, m: f64) -> Result<Self, &'static str> {
+    pub(crate) const fn check_multiplier(mut self, m: f64) -> Result<Self, &'static str> {
         if m.is_nan() || m < 1.0 {
             return Err("multiplier must be at least 1.0");
         }
@@ -393,7 +431,7 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_jitter(mut self, j: Jitter) -> Result<Self, &'static str> {
+    pub(crate) const fn check_jitter(mut self, j: Jitter) -> Result<Self, &'static str> {
         if let Jitter::Fraction(f) = j {
             if f.is_nan() || f < 0.0 || f > 1.0 {
                 return Err("a jitter fraction must lie in 0.0..=1.0");
@@ -407,7 +445,7 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_max_elapsed(mut self, d: Duration) -> Result<Self, &'static str> {
+    pub(crate) const fn check_max_elapsed(mut self, d: Duration) -> Result<Self, &'static str> {
         if d.is_zero() {
             return Err("max_elapsed must be greater than zero");
         }
@@ -415,7 +453,7 @@ impl RetryPolicy {
         Ok(self)
     }
 
-    pub(crate) const fn try_timeout(mut self, d: Duration) -> Result<Self, &'static str> {
+    pub(crate) const fn check_timeout(mut self, d: Duration) -> Result<Self, &'static str> {
         if d.is_zero() {
             return Err("timeout must be greater than zero");
         }
@@ -425,7 +463,7 @@ impl RetryPolicy {
 
     /// Sets `initial_delay` and `max_delay` together, checking them against each other only
     /// (used by `env` overrides that give both).
-    pub(crate) const fn try_delays(
+    pub(crate) const fn check_delays(
         mut self,
         initial: Duration,
         max: Duration,
