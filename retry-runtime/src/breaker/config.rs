@@ -143,6 +143,11 @@ impl BreakerConfig {
 
     /// Consecutive failures that open the circuit (`>= 1`); switches to consecutive mode.
     ///
+    /// # Panics
+    ///
+    /// If `n` is 0: in a `const`, that is a compile error. [`try_failure_threshold`](Self::try_failure_threshold) returns the
+    /// error instead.
+    ///
     /// ```
     /// use retry_runtime::BreakerConfig;
     /// let c = BreakerConfig::new().failure_rate(0.5).failure_threshold(3);
@@ -165,6 +170,11 @@ impl BreakerConfig {
     /// than about 6 % of a bucket, can land in an older bucket than their own and leave the
     /// window that much early. At low traffic the count is exact to the bucket.
     ///
+    /// # Panics
+    ///
+    /// If `rate` lies outside `(0, 1]` (NaN included): in a `const`, that is a compile error. [`try_failure_rate`](Self::try_failure_rate) returns the
+    /// error instead.
+    ///
     /// ```
     /// use retry_runtime::BreakerConfig;
     /// assert_eq!(BreakerConfig::new().failure_rate(0.25).get_failure_rate(), Some(0.25));
@@ -174,6 +184,11 @@ impl BreakerConfig {
     }
 
     /// Rate mode: the sliding window failures and calls are counted over (`> 0`).
+    ///
+    /// # Panics
+    ///
+    /// If `window` is zero: in a `const`, that is a compile error. [`try_window`](Self::try_window) returns the
+    /// error instead.
     ///
     /// ```
     /// use std::time::Duration;
@@ -187,6 +202,11 @@ impl BreakerConfig {
 
     /// Rate mode: calls the window must hold before the rate counts (`>= 1`).
     ///
+    /// # Panics
+    ///
+    /// If `n` is 0: in a `const`, that is a compile error. [`try_min_calls`](Self::try_min_calls) returns the
+    /// error instead.
+    ///
     /// ```
     /// use retry_runtime::BreakerConfig;
     /// assert_eq!(BreakerConfig::new().min_calls(50).get_min_calls(), 50);
@@ -196,6 +216,11 @@ impl BreakerConfig {
     }
 
     /// How long the circuit stays open before probes are let through (`> 0`).
+    ///
+    /// # Panics
+    ///
+    /// If `timeout` is zero: in a `const`, that is a compile error. [`try_reset_timeout`](Self::try_reset_timeout) returns the
+    /// error instead.
     ///
     /// ```
     /// use std::time::Duration;
@@ -208,6 +233,11 @@ impl BreakerConfig {
     }
 
     /// Successful probes in a row that close the circuit again (`1..=1_048_575`).
+    ///
+    /// # Panics
+    ///
+    /// If `n` is 0 or above 1,048,575: in a `const`, that is a compile error. [`try_success_threshold`](Self::try_success_threshold) returns the
+    /// error instead.
     ///
     /// ```
     /// use retry_runtime::BreakerConfig;
@@ -224,6 +254,11 @@ impl BreakerConfig {
     /// stays taken and no probe has been admitted for a whole `reset_timeout` (a hung probe, a
     /// leaked permit), the next caller starts a fresh half-open period as the one probe, and
     /// the old probes' verdicts are ignored: nothing can wedge a breaker half-open.
+    ///
+    /// # Panics
+    ///
+    /// If `n` is 0 or above 1,048,575: in a `const`, that is a compile error. [`try_half_open_max_calls`](Self::try_half_open_max_calls) returns the
+    /// error instead.
     ///
     /// ```
     /// use retry_runtime::BreakerConfig;
