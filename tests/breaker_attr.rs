@@ -168,13 +168,30 @@ async fn fetch(fail: bool) -> Result<u32, ApiError> {
     }
 }
 
-#[tokio::test]
+/// Advances tokio's paused clock (which breakers read) to the open breaker `name`'s promised
+/// deadline: 1 ns before it the breaker is still open, at it a probe is let through.
+async fn advance_to_probe(name: &str) {
+    let cb = breaker(name).unwrap();
+    let wait = cb.snapshot().retry_in.expect("open");
+    tokio::time::advance(wait - Duration::from_nanos(1)).await;
+    assert_eq!(cb.state(), State::Open, "1 ns before the deadline");
+    tokio::time::advance(Duration::from_nanos(1)).await;
+    assert_eq!(cb.state(), State::HalfOpen, "at the deadline");
+}
+
+#[tokio::test(start_paused = true)]
 async fn async_functions_open_probe_and_close() {
     assert_eq!(fetch(true).await, Err(ApiError::Down));
     assert_eq!(fetch(true).await, Err(ApiError::Down));
     assert_eq!(fetch(false).await, Err(ApiError::Open("attr_async")));
-    // A real wait: the breaker's clock is the standard library's.
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    // The breaker reads tokio's paused clock: the deadline is reset_timeout, rounded up to ms.
+    let wait = breaker("attr_async").unwrap().snapshot().retry_in;
+    let wait = wait.expect("open");
+    assert!(
+        wait >= Duration::from_millis(20) && wait < Duration::from_millis(21),
+        "{wait:?}"
+    );
+    advance_to_probe("attr_async").await;
     assert_eq!(fetch(false).await, Ok(1), "the probe runs and succeeds");
     assert_eq!(state("attr_async"), State::Closed);
 }
@@ -182,7 +199,7 @@ async fn async_functions_open_probe_and_close() {
 #[circuit_breaker(
     attr_dropped,
     failure_threshold = 1,
-    reset_timeout = "10ms",
+    reset_timeout = "60s",
     half_open_max_calls = 1
 )]
 async fn slow(fail: bool) -> Result<u32, ApiError> {
@@ -194,13 +211,16 @@ async fn slow(fail: bool) -> Result<u32, ApiError> {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_dropped_probe_frees_its_slot() {
     assert_eq!(slow(true).await, Err(ApiError::Down));
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    // The only probe slot is taken by a call whose future is then dropped.
+    advance_to_probe("attr_dropped").await;
+    // The only probe slot is taken by a call whose future is then dropped (on the paused
+    // clock its 5 ms timeout always ends before its 50 ms sleep).
     let probe = tokio::time::timeout(Duration::from_millis(5), slow(false)).await;
     assert!(probe.is_err(), "timed out and dropped");
+    // Far less than the 60 s after which a hung probe's slot is handed on: only the drop
+    // freed it.
     assert_eq!(
         slow(false).await,
         Ok(2),

@@ -132,8 +132,21 @@ async fn primary_down_then_rate_limited_then_recovered_then_all_down() {
 
     // 3. After the reset timeout the primary is rate-limited once (Retry-After: 2s), then
     //    recovered: the probe's 429 counts as nothing for the breaker, the retry waits the
-    //    server's 2 s, and the second attempt closes the circuit.
-    std::thread::sleep(Duration::from_millis(60));
+    //    server's 2 s, and the second attempt closes the circuit. The breaker reads the paused
+    //    clock too: open 1 ns before its deadline (reset_timeout, rounded up to ms), then not.
+    let wait = breaker("scenario_openai")
+        .unwrap()
+        .snapshot()
+        .retry_in
+        .expect("open");
+    assert!(
+        wait >= Duration::from_millis(50) && wait < Duration::from_millis(51),
+        "{wait:?}"
+    );
+    tokio::time::advance(wait - Duration::from_nanos(1)).await;
+    assert_eq!(openai(), State::Open);
+    tokio::time::advance(Duration::from_nanos(1)).await;
+    assert_eq!(openai(), State::HalfOpen);
     router.set("openai", Reply::Ok);
     router
         .script

@@ -23,13 +23,21 @@
 //! Withdrawals are counted over `ttl` plus at most one tenth of it, which errs on the side of
 //! refusing. While failures keep coming, snapshots are at most a tenth of `ttl` apart, and the
 //! estimate is within a tenth of `ttl`'s deposits of the truth.
+//!
+//! # Clock
+//!
+//! Times are read off the crate's one clock (`clock.rs`): with the `tokio` feature, tokio's
+//! `Instant`, so a test on tokio's paused clock expires deposits and withdrawals with
+//! `tokio::time::advance`; it is std's clock in production builds. A budget counts from its
+//! creation, so a test on the paused clock creates (or first configures) it there.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::clock::Instant;
 use crate::error::or_fail;
 use crate::options::BudgetOption;
 use crate::padded::CachePadded;

@@ -99,6 +99,7 @@
 mod breaker;
 mod budget;
 pub mod classify;
+mod clock;
 mod counters;
 mod duration;
 mod env;

@@ -1,13 +1,13 @@
 //! 64 threads against one half-open breaker, round after round: exactly `half_open_max_calls`
 //! probes run, every other call is rejected.
 //!
-//! The only test of this binary, so that nothing else competes for the cores while a round
-//! runs (a round must end within `reset_timeout`, after which a breaker whose probes never
-//! finish admits new ones).
+//! The threads read tokio's paused clock (each enters the runtime): time stands still while a
+//! round runs, however long the scheduler takes, so `reset_timeout` (after which a breaker
+//! whose probes never finish admits new ones) cannot elapse under them, and the main thread
+//! opens the way to the probes by advancing the clock exactly to the promised deadline.
 
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Barrier;
-use std::thread::sleep;
 use std::time::Duration;
 
 use retry_runtime::{BreakerConfig, CircuitBreaker, State};
@@ -25,6 +25,12 @@ fn rounds(max_probes: u32) {
             .half_open_max_calls(max_probes)
             .success_threshold(1),
     );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let clock = runtime.handle();
     let start = Barrier::new(THREADS + 1);
     let end = Barrier::new(THREADS + 1);
     let attempted = AtomicUsize::new(0);
@@ -34,6 +40,7 @@ fn rounds(max_probes: u32) {
     std::thread::scope(|s| {
         for _ in 0..THREADS {
             s.spawn(|| {
+                let _paused = clock.enter();
                 for _ in 0..ROUNDS {
                     start.wait();
                     match cb.try_acquire() {
@@ -58,10 +65,18 @@ fn rounds(max_probes: u32) {
         }
 
         for round in 0..ROUNDS {
+            let _paused = clock.enter();
             cb.try_acquire().expect("closed").failure();
-            assert_eq!(cb.state(), State::Open);
-            sleep(RESET + Duration::from_millis(3));
-            assert_eq!(cb.state(), State::HalfOpen);
+            let wait = cb.try_acquire().expect_err("open").retry_in();
+            // The deadline is kept in whole ms, rounded up.
+            assert!(
+                wait >= RESET && wait < RESET + Duration::from_millis(1),
+                "{wait:?}"
+            );
+            runtime.block_on(tokio::time::advance(wait - Duration::from_nanos(1)));
+            assert_eq!(cb.state(), State::Open, "round {round}: 1 ns early");
+            runtime.block_on(tokio::time::advance(Duration::from_nanos(1)));
+            assert_eq!(cb.state(), State::HalfOpen, "round {round}");
             attempted.store(0, SeqCst);
             probes.store(0, SeqCst);
             rejected.store(0, SeqCst);

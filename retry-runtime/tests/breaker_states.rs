@@ -1,9 +1,10 @@
 //! The breaker's state machine, one thread at a time: consecutive and rate modes, probes,
-//! forced states, `when`, panics and the transition hook. Real time only in steps of a few ms.
+//! forced states, `when`, panics and the transition hook. Every wait is on tokio's paused clock
+//! (which breakers read): `advance` moves them exactly, no real time passes.
 
 use std::sync::Mutex;
-use std::thread::sleep;
 use std::time::Duration;
+use tokio::time::advance;
 
 use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen, State, StateChange};
 
@@ -34,14 +35,10 @@ fn is_open(r: Result<u32, Error>) -> bool {
 
 const MS: Duration = Duration::from_millis(1);
 
-/// A short `reset_timeout`, and a sleep safely past it (deadlines are kept in whole ms).
-///
-/// Long enough that a loaded machine does not stall past it between two steps of a test that
-/// expects the circuit still open, or a probe slot still busy (a half-open breaker gives the
-/// slot of a probe that has run for a whole `reset_timeout` to the next caller).
+/// A `reset_timeout`, and a step just past it (deadlines are kept in whole ms, rounded up).
 const SHORT: Duration = Duration::from_millis(40);
-fn past_short() {
-    sleep(SHORT + 3 * MS);
+async fn past_short() {
+    advance(SHORT + MS).await;
 }
 
 #[test]
@@ -76,8 +73,8 @@ fn a_success_resets_the_count() {
     assert_eq!(cb.state(), State::Closed);
 }
 
-#[test]
-fn open_rejects_with_name_and_a_decreasing_retry_in() {
+#[tokio::test(start_paused = true)]
+async fn open_rejects_with_name_and_a_decreasing_retry_in() {
     let timeout = Duration::from_millis(300);
     let cb = CircuitBreaker::new(
         "openai",
@@ -90,10 +87,10 @@ fn open_rejects_with_name_and_a_decreasing_retry_in() {
     assert_eq!(first.name(), "openai");
     assert_eq!(first.state(), State::Open);
     // The deadline is kept in whole ms, rounded up: up to 1 ms more than the timeout.
-    assert!(first.retry_in() < timeout + MS && first.retry_in() > timeout / 2);
-    sleep(5 * MS);
+    assert!(first.retry_in() < timeout + MS && first.retry_in() >= timeout);
+    advance(5 * MS).await;
     let second = cb.try_acquire().unwrap_err();
-    assert!(second.retry_in() < first.retry_in());
+    assert_eq!(second.retry_in(), first.retry_in() - 5 * MS);
     let text = second.to_string();
     assert!(
         text.starts_with("circuit breaker 'openai' is open; next probe in ")
@@ -106,8 +103,8 @@ fn open_rejects_with_name_and_a_decreasing_retry_in() {
     assert_eq!(s.rejected, 2);
 }
 
-#[test]
-fn retry_in_never_promises_a_probe_earlier_than_one_is_let_through() {
+#[tokio::test(start_paused = true)]
+async fn retry_in_never_promises_a_probe_earlier_than_one_is_let_through() {
     // The deadline is kept in whole ms: for these timeouts nearly all of the wait is rounding.
     for timeout in [
         Duration::from_nanos(1),
@@ -126,7 +123,7 @@ fn retry_in_never_promises_a_probe_earlier_than_one_is_let_through() {
             let Err(open) = cb.try_acquire() else {
                 continue; // the deadline passed already
             };
-            sleep(open.retry_in());
+            advance(open.retry_in()).await;
             let probe = cb.try_acquire();
             assert!(
                 probe.is_ok(),
@@ -138,8 +135,8 @@ fn retry_in_never_promises_a_probe_earlier_than_one_is_let_through() {
     }
 }
 
-#[test]
-fn half_open_after_reset_timeout_and_success_threshold_closes() {
+#[tokio::test(start_paused = true)]
+async fn half_open_after_reset_timeout_and_success_threshold_closes() {
     let cb = CircuitBreaker::new(
         "t_half_open",
         BreakerConfig::new()
@@ -150,7 +147,7 @@ fn half_open_after_reset_timeout_and_success_threshold_closes() {
     let _ = down(&cb);
     let _ = down(&cb);
     assert!(is_open(ok(&cb)));
-    past_short();
+    past_short().await;
     assert_eq!(cb.state(), State::HalfOpen);
     assert_eq!(cb.snapshot().retry_in, None);
     // One probe at a time (half_open_max_calls = 1).
@@ -173,8 +170,8 @@ fn half_open_after_reset_timeout_and_success_threshold_closes() {
     assert_eq!(cb.state(), State::Closed);
 }
 
-#[test]
-fn a_probe_failure_reopens() {
+#[tokio::test(start_paused = true)]
+async fn a_probe_failure_reopens() {
     let cb = CircuitBreaker::new(
         "t_probe_fails",
         BreakerConfig::new()
@@ -182,20 +179,20 @@ fn a_probe_failure_reopens() {
             .reset_timeout(SHORT),
     );
     let _ = down(&cb);
-    past_short();
+    past_short().await;
     assert_eq!(down(&cb), Err(Error::Down)); // the probe ran, and failed
     assert_eq!(cb.state(), State::Open);
     let open = cb.try_acquire().unwrap_err();
     assert!(open.retry_in() > Duration::ZERO && open.retry_in() < SHORT + MS);
     assert_eq!(cb.snapshot().consecutive_failures, 2);
-    past_short();
+    past_short().await;
     assert_eq!(ok(&cb), Ok(1));
     assert_eq!(ok(&cb), Ok(1));
     assert_eq!(cb.state(), State::Closed);
 }
 
-#[test]
-fn several_probes_at_once() {
+#[tokio::test(start_paused = true)]
+async fn several_probes_at_once() {
     let cb = CircuitBreaker::new(
         "t_probes",
         BreakerConfig::new()
@@ -205,7 +202,7 @@ fn several_probes_at_once() {
             .success_threshold(1),
     );
     let _ = down(&cb);
-    past_short();
+    past_short().await;
     let probes: Vec<_> = (0..3).map(|_| cb.try_acquire().unwrap()).collect();
     assert!(cb.try_acquire().is_err());
     // A probe dropped without a verdict frees its slot.
@@ -255,8 +252,8 @@ fn forced_states_and_reset() {
     assert_eq!((s.consecutive_failures, s.rejected), (0, 2));
 }
 
-#[test]
-fn errors_when_ignores_count_as_nothing() {
+#[tokio::test(start_paused = true)]
+async fn errors_when_ignores_count_as_nothing() {
     let cb = CircuitBreaker::new(
         "t_when",
         BreakerConfig::new()
@@ -273,7 +270,7 @@ fn errors_when_ignores_count_as_nothing() {
     assert_eq!(cb.state(), State::Open);
 
     // A probe whose error does not count frees its slot and leaves the breaker half-open.
-    past_short();
+    past_short().await;
     assert_eq!(cb.call_when(server, bad), Err(Error::BadRequest));
     assert_eq!(cb.state(), State::HalfOpen);
     assert_eq!(cb.call_when(server, || Ok(1)), Ok(1));
@@ -281,8 +278,8 @@ fn errors_when_ignores_count_as_nothing() {
     assert_eq!(cb.state(), State::Closed);
 }
 
-#[test]
-fn a_panicking_call_counts_as_a_failure() {
+#[tokio::test(start_paused = true)]
+async fn a_panicking_call_counts_as_a_failure() {
     let cb = CircuitBreaker::new(
         "t_panic",
         BreakerConfig::new()
@@ -299,7 +296,7 @@ fn a_panicking_call_counts_as_a_failure() {
     assert!(boom().is_err());
     assert_eq!(cb.state(), State::Open);
     // A panicking probe reopens the circuit.
-    past_short();
+    past_short().await;
     assert_eq!(cb.state(), State::HalfOpen);
     assert!(boom().is_err());
     assert_eq!(cb.state(), State::Open);
@@ -314,8 +311,8 @@ fn a_permit_dropped_in_the_closed_state_counts_as_nothing() {
     assert_eq!(cb.snapshot().consecutive_failures, 1);
 }
 
-#[test]
-fn a_hung_or_leaked_probe_cannot_wedge_the_breaker() {
+#[tokio::test(start_paused = true)]
+async fn a_hung_or_leaked_probe_cannot_wedge_the_breaker() {
     let cb = CircuitBreaker::new(
         "t_leak",
         BreakerConfig::new()
@@ -324,11 +321,13 @@ fn a_hung_or_leaked_probe_cannot_wedge_the_breaker() {
             .success_threshold(1),
     );
     let _ = down(&cb);
-    past_short();
+    past_short().await;
     std::mem::forget(cb.try_acquire().unwrap());
     assert!(cb.try_acquire().is_err());
-    // No probe admitted for a whole reset_timeout: the next caller probes.
-    past_short();
+    // No probe admitted for a whole reset_timeout (to the ns): the next caller probes.
+    advance(SHORT - Duration::from_nanos(1)).await;
+    assert!(cb.try_acquire().is_err(), "1 ns early");
+    advance(Duration::from_nanos(1)).await;
     cb.try_acquire().unwrap().success();
     assert_eq!(cb.state(), State::Closed);
 }
@@ -395,8 +394,8 @@ fn rate_mode_exact_fraction_reaches() {
     assert_eq!(cb.state(), State::Open);
 }
 
-#[test]
-fn rate_mode_forgets_calls_older_than_the_window() {
+#[tokio::test(start_paused = true)]
+async fn rate_mode_forgets_calls_older_than_the_window() {
     let window = Duration::from_millis(64);
     let cb = rate("t_rate_window", 0.5, 2, window);
     for _ in 0..20 {
@@ -405,7 +404,7 @@ fn rate_mode_forgets_calls_older_than_the_window() {
     let _ = down(&cb);
     assert_eq!(cb.snapshot().window_calls, 21);
     assert_eq!(cb.state(), State::Closed);
-    sleep(window + 10 * MS);
+    advance(window + 10 * MS).await;
     let s = cb.snapshot();
     assert_eq!((s.window_calls, s.window_failures), (0, 0));
     // With the old successes gone, two failures are 2/2.
@@ -415,8 +414,8 @@ fn rate_mode_forgets_calls_older_than_the_window() {
     assert_eq!(cb.state(), State::Open);
 }
 
-#[test]
-fn rate_mode_closes_with_a_fresh_window() {
+#[tokio::test(start_paused = true)]
+async fn rate_mode_closes_with_a_fresh_window() {
     let cb = CircuitBreaker::new(
         "t_rate_fresh",
         BreakerConfig::new()
@@ -428,7 +427,7 @@ fn rate_mode_closes_with_a_fresh_window() {
     let _ = down(&cb);
     let _ = down(&cb);
     assert_eq!(cb.state(), State::Open);
-    past_short();
+    past_short().await;
     assert_eq!(ok(&cb), Ok(1));
     assert_eq!(cb.state(), State::Closed);
     let s = cb.snapshot();
@@ -472,8 +471,8 @@ fn record(change: &StateChange) {
     CHANGES.lock().unwrap().push(*change);
 }
 
-#[test]
-fn on_state_change_sees_every_transition() {
+#[tokio::test(start_paused = true)]
+async fn on_state_change_sees_every_transition() {
     use State::*;
     let cb = CircuitBreaker::new(
         "t_hook",
@@ -485,9 +484,9 @@ fn on_state_change_sees_every_transition() {
     );
     let _ = down(&cb);
     let _ = down(&cb); // Closed -> Open
-    past_short();
+    past_short().await;
     let _ = down(&cb); // Open -> HalfOpen, HalfOpen -> Open
-    past_short();
+    past_short().await;
     let _ = ok(&cb); // Open -> HalfOpen
     let _ = ok(&cb); // HalfOpen -> Closed
     cb.force_open(); // Closed -> ForcedOpen

@@ -341,21 +341,25 @@ fn invalid_values_are_rejected_not_defaulted() {
 
 #[tokio::test(start_paused = true)]
 async fn dropping_an_async_call_leaves_nothing_held() {
-    // A reserve of 10 tokens and no deposits that count.
-    configure_budget("drop-async", RetryBudget::new().ratio(0.0).min_per_sec(1));
+    // Budgets read tokio's clock, paused here: created here, it counts from this test's start.
+    // A reserve of 10 tokens; each first attempt deposits half a token.
+    configure_budget("drop-async", RetryBudget::new().ratio(0.5).min_per_sec(1));
     const SLOW: RetryPolicy = RetryPolicy::fixed()
         .max_attempts(5)
         .initial_delay(Duration::from_secs(5))
         .jitter(Jitter::None);
     let b = budget("drop-async").unwrap();
-    assert!((b.available() - 10.0).abs() < 1e-6);
+    assert_eq!(b.available(), 10.0);
     let retry = Retry::new(&SLOW).budget("drop-async");
     let call = retry.run_async(|| async { Err::<(), _>("503") });
     // One attempt fails, one token pays for the retry, and the call sleeps: drop it there.
     let r = tokio::time::timeout(Duration::from_secs(1), call).await;
     assert!(r.is_err(), "still sleeping");
-    // The token was spent on a retry that was decided; nothing else is reserved or pending.
-    assert!((b.available() - 9.0).abs() < 1e-6, "{}", b.available());
-    tokio::time::sleep(Duration::from_secs(30)).await;
-    assert!((b.available() - 9.0).abs() < 1e-6, "{}", b.available());
+    // The deposit and the token spent on a retry that was decided; nothing else is reserved
+    // or pending.
+    assert_eq!(b.available(), 9.5);
+    // Past the ttl (10 s) and its last bucket, both the deposit and the withdrawal have
+    // expired: the reserve alone is left, and the dropped call took nothing more.
+    tokio::time::advance(Duration::from_secs(30)).await;
+    assert_eq!(b.available(), 10.0);
 }

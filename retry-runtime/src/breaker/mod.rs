@@ -23,7 +23,11 @@
 //!
 //! # Time
 //!
-//! Breakers read `std::time::Instant`, as nanoseconds since a process-wide base; an open
+//! Breakers read the crate's one clock (`clock.rs`), as nanoseconds since a process-wide base:
+//! std's `Instant` in production builds; with the `tokio` feature it is tokio's `Instant`, so a
+//! test on tokio's paused clock (`start_paused = true`, or a plain thread that entered such a
+//! runtime) moves breakers with `tokio::time::advance`, while outside any runtime the real
+//! clock is read. An open
 //! breaker's deadline is kept in milliseconds (rounded up: the wait is never shorter than
 //! `reset_timeout`), and [`CircuitOpen::retry_in`] counts to that deadline, so it never promises
 //! a probe earlier than one is let through (it may exceed `reset_timeout` by under 1 ms). The
