@@ -52,11 +52,15 @@ fn tag(epoch: u64) -> u64 {
     epoch & TAG_BITS
 }
 
-/// `a` is a later bucket than `b` (24-bit bucket numbers, compared modulo wrap-around).
+/// `a` is a later bucket than `b`, by less than a window (24-bit bucket numbers, compared
+/// modulo wrap-around). A writer's epoch lags the newest by a bucket or so, never by a window; a
+/// slot tagged further "ahead" than that is in fact stale (a fresh slot's tag 0 seen from a
+/// bucket number past 2^23, or a slot idle for 2^23 buckets), and is restarted, not counted
+/// into: counting into it would hide the call from the window.
 #[inline]
 fn later(a: u64, b: u64) -> bool {
     let d = a.wrapping_sub(b) & TAG_BITS;
-    d != 0 && d < 1 << 23
+    d != 0 && d < BUCKETS as u64
 }
 
 /// The slot value after counting one call of bucket `e` into a slot holding `v`: one more in
@@ -296,6 +300,24 @@ mod tests {
         assert!(!later(4, 5));
         assert!(!later(4, 4));
         assert!(later(0, TAG_BITS));
+        assert!(!later(0, TAG_BITS - BUCKETS as u64));
+    }
+
+    #[test]
+    fn a_fresh_slot_counts_at_any_age_of_the_process() {
+        // Bucket numbers past 2^23 (a 1 s window after about 6 days, a 1 ms window after about
+        // 9 minutes): a fresh slot (tag 0, count 0) must take the call's bucket, or the call
+        // would count under tag 0, outside every window.
+        let e = (1 << 23) + 5;
+        assert_eq!(bumped(0, e), tag(e) << TAG_SHIFT | 1);
+        let slot = AtomicU64::new(0);
+        add(&slot, e);
+        assert_eq!(slot.load(Relaxed), tag(e) << TAG_SHIFT | 1);
+        // A slot idle for 2^23 buckets is stale too.
+        assert_eq!(
+            bumped(5 << TAG_SHIFT | 9, 6 + (1 << 23)),
+            tag(6 + (1 << 23)) << TAG_SHIFT | 1
+        );
     }
 
     #[test]
