@@ -104,6 +104,7 @@ mod duration;
 mod env;
 mod error;
 mod events;
+mod metrics;
 pub mod options;
 mod padded;
 mod policy;

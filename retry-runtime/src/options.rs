@@ -63,6 +63,13 @@ pub struct Unset;
 pub trait ErrorPredicate<E> {
     /// The verdict for `error`, or `None` when the predicate was not given.
     fn test(&self, error: &E) -> Option<bool>;
+    /// Whether a circuit breaker below the retry rejected the call: only the attribute's own
+    /// `unless` wrapper says so. It names the give-up's reason in metrics.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn circuit_open(&self) -> bool {
+        false
+    }
 }
 
 impl<E> ErrorPredicate<E> for Unset {
@@ -337,6 +344,12 @@ pub trait RetryOptions<E> {
         let _ = (error, f);
         Ok(())
     }
+    /// Whether a circuit breaker below rejected the call (see [`ErrorPredicate::circuit_open`]).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn circuit_open(&self) -> bool {
+        false
+    }
 }
 
 impl<E> RetryOptions<E> for Unset {}
@@ -420,6 +433,10 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
             self.below.show_error(error, f)
         }
     }
+    #[inline(always)]
+    fn circuit_open(&self) -> bool {
+        self.option.circuit_open() || self.below.circuit_open()
+    }
 }
 
 /// The `when` option: retries only errors for which the predicate is true.
@@ -441,6 +458,10 @@ impl<E, P: ErrorPredicate<E>> RetryOptions<E> for Unless<P> {
     #[inline(always)]
     fn unless(&self, error: &E) -> Option<bool> {
         self.0.test(error)
+    }
+    #[inline(always)]
+    fn circuit_open(&self) -> bool {
+        self.0.circuit_open()
     }
 }
 

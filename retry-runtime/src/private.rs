@@ -14,6 +14,7 @@ pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
 pub use crate::error::TimeoutError;
+pub use crate::metrics::attempt as count_attempt;
 #[cfg(feature = "tokio")]
 pub use crate::retry::{pause, AsyncState, Pause};
 pub use crate::site::Site;
@@ -199,6 +200,8 @@ pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
 ) {
     hook.call(&FallbackEvent { error, from, to });
     site.fallback(self_type);
+    #[cfg(feature = "metrics")]
+    crate::metrics::fallback(site.name(self_type), from, to);
     crate::events::fallback(site.name(self_type), from, to, error, show);
 }
 
@@ -232,6 +235,10 @@ impl<E, S: Raised, P: ErrorPredicate<E>> ErrorPredicate<E> for StopIf<S, P> {
         } else {
             self.1.test(error)
         }
+    }
+    #[inline(always)]
+    fn circuit_open(&self) -> bool {
+        self.0.raised()
     }
 }
 

@@ -223,6 +223,9 @@ pub(crate) fn layer(
     option(&plan.on_give_up, "event_hook", "on_give_up", None);
 
     let build_retry = new_retry(&policy_ref);
+    // `retry_attempts_total` counts a first attempt here (with the runtime's `metrics` feature;
+    // an empty inline call without it).
+    let count_attempt = quote!(#private::count_attempt(&#site, #self_type););
 
     match flavor {
         Flavor::Sync => {
@@ -243,6 +246,7 @@ pub(crate) fn layer(
                 #flag
                 #build_retry
                 #options
+                #count_attempt
                 #private::run_sync(#retry, #closure)
             }}
         }
@@ -291,6 +295,7 @@ pub(crate) fn layer(
                     #hooks_need_clock || #policy.get_max_elapsed().is_some(),
                 );
                 #flag
+                #count_attempt
                 #private::retry_async_loop!(#attempt, |#error| {
                     #build_retry
                     #options
