@@ -14,6 +14,7 @@
 //!                                   <Some(type_name::<Self>) for methods>);
 //!         let retry = Retry::show_error(retry, <Display, else Debug, else nothing>);
 //!         let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
+//!         count_attempt(&SITE, ..);             // metrics: a first attempt (empty without)
 //!         run_sync(retry, || { <body> })       // `?` and `return` end one attempt
 //!     }
 //! }
@@ -28,6 +29,7 @@
 //! ```text
 //!     let policy = &const { .. };
 //!     let mut state = AsyncState::start(<hooks or max_elapsed need the clock>);
+//!     count_attempt(&SITE, ..);                 // metrics: a first attempt (empty without)
 //!     retry_async_loop!(async { <body> }.await, |error| {
 //!         let retry = retry_at_site(policy, ..) <options>;
 //!         async_decide(&retry, &mut state, &error)   // the sleep, or None: give up
