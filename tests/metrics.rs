@@ -71,7 +71,11 @@ fn backup() -> Result<u32, ApiError> {
 }
 
 /// A budget with no tokens at all: the first retry is refused.
-#[retry_on_failure(max_attempts = 3, initial_delay = "1ms", budget = "metrics_test_budget")]
+#[retry_on_failure(
+    max_attempts = 3,
+    initial_delay = "1ms",
+    budget = "metrics_test_budget"
+)]
 fn thrifty() -> Result<u32, ApiError> {
     Err(ApiError::Transient)
 }
@@ -96,7 +100,9 @@ fn scrape(addr: SocketAddr) -> String {
         match TcpStream::connect(addr) {
             Ok(mut stream) => {
                 stream
-                    .write_all(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .write_all(
+                        b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                    )
                     .unwrap();
                 let mut response = String::new();
                 stream.read_to_string(&mut response).unwrap();
@@ -161,7 +167,10 @@ fn a_prometheus_scrape_shows_every_count() {
     for _ in 0..4 {
         assert_eq!(rt.block_on(healthy()).unwrap(), 1);
     }
-    assert!(matches!(rt.block_on(always_down()), Err(ApiError::Transient)));
+    assert!(matches!(
+        rt.block_on(always_down()),
+        Err(ApiError::Transient)
+    ));
     assert!(matches!(fatal(), Err(ApiError::Fatal)));
     assert_eq!(with_backup().unwrap(), 99);
     assert!(matches!(thrifty(), Err(ApiError::Transient)));
@@ -187,7 +196,11 @@ fn a_prometheus_scrape_shows_every_count() {
         ("thrifty", 1.0),
         ("guarded", 3.0),
     ] {
-        assert_eq!(count("retry_attempts_total", &f(function)), attempts, "{function}");
+        assert_eq!(
+            count("retry_attempts_total", &f(function)),
+            attempts,
+            "{function}"
+        );
     }
     for (function, retries) in [
         ("flaky", 2.0),
@@ -195,7 +208,11 @@ fn a_prometheus_scrape_shows_every_count() {
         ("with_backup", 1.0),
         ("guarded", 1.0),
     ] {
-        assert_eq!(count("retry_retries_total", &f(function)), retries, "{function}");
+        assert_eq!(
+            count("retry_retries_total", &f(function)),
+            retries,
+            "{function}"
+        );
     }
     // Functions that never retried have no retries series.
     for function in ["healthy", "fatal", "thrifty"] {
@@ -220,12 +237,19 @@ fn a_prometheus_scrape_shows_every_count() {
     assert_eq!(
         count(
             "retry_fallbacks_total",
-            &[("function", "with_backup"), ("from", "with_backup"), ("to", "backup")],
+            &[
+                ("function", "with_backup"),
+                ("from", "with_backup"),
+                ("to", "backup")
+            ],
         ),
         1.0
     );
     assert_eq!(
-        count("retry_budget_refusals_total", &[("budget", "metrics_test_budget")]),
+        count(
+            "retry_budget_refusals_total",
+            &[("budget", "metrics_test_budget")]
+        ),
         1.0
     );
 
