@@ -614,7 +614,7 @@ impl BudgetOption for &SharedBudget {
     }
     #[inline]
     fn try_withdraw(&self) -> bool {
-        SharedBudget::try_withdraw(self)
+        withdraw_for_retry(self)
     }
     fn refund(&self) {
         SharedBudget::refund(self);
@@ -629,11 +629,23 @@ impl BudgetOption for &'static BudgetSite {
     }
     #[inline]
     fn try_withdraw(&self) -> bool {
-        self.get().try_withdraw()
+        withdraw_for_retry(self.get())
     }
     fn refund(&self) {
         self.get().refund();
     }
+}
+
+/// A retry's withdrawal from `budget`; with the `metrics` feature a refusal is counted in
+/// `retry_budget_refusals_total{budget}`.
+#[inline]
+fn withdraw_for_retry(budget: &SharedBudget) -> bool {
+    let admitted = budget.try_withdraw();
+    #[cfg(feature = "metrics")]
+    if !admitted {
+        crate::metrics::budget_refused(budget.name);
+    }
+    admitted
 }
 
 #[cfg(test)]

@@ -80,7 +80,8 @@
 //! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
 //!    `env.rs` (environment overrides).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
-//!    [`stats`]), `events.rs` (`tracing` events), `error.rs` ([`AttemptTimedOut`]).
+//!    [`stats`]), `events.rs` (`tracing` events), `metrics.rs` (what the `metrics` feature
+//!    records), `error.rs` ([`AttemptTimedOut`]).
 //! 5. Ground floor, depending on nothing else here: `options.rs` (the option and hook types,
 //!    [`Unset`], and [`options::RetryOptions`], a `Retry`'s options behind one bound),
 //!    `duration.rs` (the one grammar of durations and numbers, shared with the macro crate),
@@ -93,6 +94,47 @@
 //!   `tokio::time::sleep`, and per-attempt timeouts.
 //! - `tracing`: events (target `retry_runtime`) for retries (`WARN`), give-ups (`ERROR`),
 //!   fallbacks and breaker state changes (`INFO`).
+//! - `metrics`: every annotated function, breaker and retry budget records through the
+//!   [`metrics`](https://docs.rs/metrics) crate's facade, so any exporter (Prometheus,
+//!   OpenTelemetry) picks the numbers up:
+//!   - `retry_attempts_total{function}`: every attempt of a retrying function, a first one that
+//!     succeeds included (a success pays one counter increment, its handle cached in the
+//!     function's `static`);
+//!   - `retry_retries_total{function}`;
+//!   - `retry_give_ups_total{function, reason}`, `reason` one of `attempts`, `permanent`,
+//!     `elapsed` (`max_elapsed`), `hint` (a `retry_after` beyond `max_delay`), `budget`,
+//!     `circuit_open` (a breaker below rejected the call), and `limited` once limiters exist;
+//!   - `retry_fallbacks_total{function, from, to}`;
+//!   - `circuit_breaker_state{breaker}`, a gauge: 0 closed, 1 open, 2 half-open, 3 forced open,
+//!     4 forced closed (set when a breaker is registered and on each transition);
+//!   - `circuit_breaker_rejections_total{breaker}`;
+//!   - `circuit_breaker_transitions_total{breaker, to}`, `to` one of `closed`, `open`,
+//!     `half_open`, `forced_open`, `forced_closed`;
+//!   - `retry_budget_refusals_total{budget}`;
+//!   - recorded once hedging and limiters exist: `retry_hedges_total{function}`,
+//!     `rate_limiter_wait_seconds{limiter}` (a histogram), `rate_limiter_refusals_total{limiter}`.
+//!
+//!   Functions are the annotated ones (`Type::name` for methods); the function API
+//!   ([`retry`], [`Retry`]) records nothing of its own, its breakers and budgets do. Install the
+//!   recorder before the first call: a function resolves its handles on first use, and a handle
+//!   resolved without a recorder records nothing. Without the feature nothing is recorded and
+//!   nothing is paid.
+//!
+//!   ```no_run
+//!   # #[cfg(all(feature = "metrics", feature = "macros"))] fn main() {
+//!   use retry_runtime::retry_on_failure;
+//!
+//!   #[retry_on_failure(max_attempts = 3, initial_delay = "100ms")]
+//!   fn fetch() -> Result<String, std::io::Error> {
+//!       Ok("pong".into())
+//!   }
+//!
+//!   // First install a recorder (here metrics-exporter-prometheus, serving /metrics):
+//!   // PrometheusBuilder::new().with_http_listener(([127, 0, 0, 1], 9000)).install()?;
+//!   let _ = fetch(); // retry_attempts_total{function="fetch"} 1
+//!   # }
+//!   # #[cfg(not(all(feature = "metrics", feature = "macros")))] fn main() {}
+//!   ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -105,6 +147,8 @@ mod duration;
 mod env;
 mod error;
 mod events;
+#[cfg(feature = "metrics")]
+mod metrics;
 pub mod options;
 mod padded;
 mod policy;

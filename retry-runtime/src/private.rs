@@ -200,6 +200,8 @@ pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
 ) {
     hook.call(&FallbackEvent { error, from, to });
     site.fallback(self_type);
+    #[cfg(feature = "metrics")]
+    crate::metrics::fallback(site.name(self_type), from, to);
     crate::events::fallback(site.name(self_type), from, to, error, show);
 }
 
@@ -248,6 +250,22 @@ pub const fn policy_with_delays(
     max: core::time::Duration,
 ) -> RetryPolicy {
     policy.initial_and_max_delay(initial, max)
+}
+
+/// Counts a call's first attempt at `site` in `retry_attempts_total` (the retry attribute calls
+/// it before the first attempt). Without the `metrics` feature it does nothing and costs
+/// nothing.
+///
+/// ```
+/// use retry_runtime::__private::{count_attempt, Site};
+/// static SITE: Site = Site::new("metrics_doc_attempt");
+/// count_attempt(&SITE, None);
+/// ```
+#[inline(always)]
+#[allow(unused_variables)]
+pub fn count_attempt(site: &'static Site, self_type: Option<SelfType>) {
+    #[cfg(feature = "metrics")]
+    site.metrics().attempt(|| site.name(self_type));
 }
 
 /// The retry of an annotated function: `policy`, counted at `site` (its name is `Type::name`

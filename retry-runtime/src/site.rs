@@ -1,4 +1,5 @@
-//! Annotated functions: their names, resolved off the hot path, and their statistics.
+//! Annotated functions: their names, resolved off the hot path, and their statistics (and,
+//! with the `metrics` feature, their cached counter handles, see `metrics.rs`).
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,6 +48,18 @@ impl FnName {
     pub(crate) fn count_retry(self) {
         if let Some((site, self_type)) = self.site() {
             site.count(RETRY, self_type);
+            #[cfg(feature = "metrics")]
+            site.metrics.retry(&|| site.name(self_type));
+        }
+    }
+
+    /// Records a give-up in `retry_give_ups_total`, if there is a site (`circuit_open`: a
+    /// breaker below rejected the call).
+    #[cfg(feature = "metrics")]
+    #[inline]
+    pub(crate) fn record_give_up(self, reason: crate::events::GiveUp, circuit_open: bool) {
+        if let Some((site, self_type)) = self.site() {
+            crate::metrics::give_up(site.name(self_type), reason, circuit_open);
         }
     }
 
@@ -144,6 +157,8 @@ pub struct Site {
     full: OnceLock<&'static str>,
     registered: AtomicBool,
     counts: Counters<EVENTS>,
+    #[cfg(feature = "metrics")]
+    metrics: crate::metrics::SiteMetrics,
 }
 
 /// The events a site counts: indices into its counters.
@@ -167,7 +182,16 @@ impl Site {
             full: OnceLock::new(),
             registered: AtomicBool::new(false),
             counts: Counters::new(),
+            #[cfg(feature = "metrics")]
+            metrics: crate::metrics::SiteMetrics::new(),
         }
+    }
+
+    /// The site's cached counter handles.
+    #[cfg(feature = "metrics")]
+    #[inline(always)]
+    pub(crate) fn metrics(&self) -> &crate::metrics::SiteMetrics {
+        &self.metrics
     }
 
     /// The reported name: `name`, or `Type::name` when `self_type` (the expansion's

@@ -123,6 +123,10 @@ fn async_expansion_path_with_a_budget_and_a_site_allocates_nothing() {
     let mut ok = pin!(call(|| Ok(1)));
     let (r, n) = poll(&mut || ok.as_mut().poll(&mut cx));
     assert_eq!((r, n), (Poll::Ready(Ok(1)), 0));
+    // With the `metrics` feature, a site's first retry resolves its counter handles (their
+    // labels are allocated once per site, like the site's registration): warm that up first.
+    let mut warm = pin!(call(fail_once()));
+    let _ = warm.as_mut().poll(&mut cx);
     let mut once = pin!(call(fail_once()));
     let (r, n) = poll(&mut || once.as_mut().poll(&mut cx));
     assert_eq!((r, n), (Poll::Ready(Ok(2)), 0));

@@ -14,6 +14,7 @@
 //!                                   <Some(type_name::<Self>) for methods>);
 //!         let retry = Retry::show_error(retry, <Display, else Debug, else nothing>);
 //!         let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
+//!         count_attempt(&SITE, ..);             // metrics: a first attempt (empty without)
 //!         run_sync(retry, || { <body> })       // `?` and `return` end one attempt
 //!     }
 //! }
@@ -28,6 +29,7 @@
 //! ```text
 //!     let policy = &const { .. };
 //!     let mut state = AsyncState::start(<hooks or max_elapsed need the clock>);
+//!     count_attempt(&SITE, ..);                 // metrics: a first attempt (empty without)
 //!     retry_async_loop!(async { <body> }.await, |error| {
 //!         let retry = retry_at_site(policy, ..) <options>;
 //!         async_decide(&retry, &mut state, &error)   // the sleep, or None: give up
@@ -220,6 +222,9 @@ pub(crate) fn layer(
     }
 
     let build_retry = new_retry(&policy_ref);
+    // `retry_attempts_total` counts a first attempt here (with the runtime's `metrics` feature;
+    // an empty inline call without it).
+    let count_attempt = quote!(#private::count_attempt(&#site, #self_type););
 
     match flavor {
         Flavor::Sync => {
@@ -240,6 +245,7 @@ pub(crate) fn layer(
                 #flag
                 #build_retry
                 #options
+                #count_attempt
                 #private::run_sync(#retry, #closure)
             }}
         }
@@ -290,6 +296,7 @@ pub(crate) fn layer(
                     #hooks_need_clock || #policy.get_max_elapsed().is_some(),
                 );
                 #flag
+                #count_attempt
                 #private::retry_async_loop!(#attempt, |#error| {
                     #build_retry
                     #options

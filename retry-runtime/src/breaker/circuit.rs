@@ -72,6 +72,9 @@ struct Cold {
     streak: AtomicU32,
     /// When a probe was last admitted (ns): the half-open valve for probes that never end.
     probe_since: AtomicU64,
+    /// `circuit_breaker_rejections_total{breaker}`, resolved on the first rejection.
+    #[cfg(feature = "metrics")]
+    rejections: OnceLock<::metrics::Counter>,
 }
 
 macro_rules! new_breaker {
@@ -87,6 +90,8 @@ macro_rules! new_breaker {
                 rejected: AtomicU64::new(0),
                 streak: AtomicU32::new(0),
                 probe_since: AtomicU64::new(0),
+                #[cfg(feature = "metrics")]
+                rejections: OnceLock::new(),
             }),
         }
     };
@@ -409,6 +414,8 @@ impl CircuitBreaker {
     /// Counts a rejection and builds its error.
     fn reject(&self, retry_in: Duration, why: Why) -> CircuitOpen {
         self.cold.rejected.fetch_add(1, Relaxed);
+        #[cfg(feature = "metrics")]
+        crate::metrics::rejected(&self.cold.rejections, self.hot.name);
         CircuitOpen::with(self.hot.name, retry_in, why)
     }
 
@@ -605,6 +612,8 @@ impl CircuitBreaker {
             to = %to,
             "circuit breaker state change"
         );
+        #[cfg(feature = "metrics")]
+        crate::metrics::transition(change.name, to.metric());
         if let Some(hook) = self.hot.config.get_on_state_change() {
             if std::thread::panicking() {
                 hook_while_unwinding(hook, &change);

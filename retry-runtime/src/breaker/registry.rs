@@ -66,6 +66,8 @@ pub(crate) fn register(
     // Once per breaker for the life of the process: a bounded, deliberate leak.
     let name: &'static str = static_name.unwrap_or_else(|| Box::leak(name.into()));
     let breaker: &'static CircuitBreaker = Box::leak(Box::new(CircuitBreaker::new(name, config)));
+    #[cfg(feature = "metrics")]
+    crate::metrics::breaker_registered(name, breaker.state().metric());
     registry.insert(
         name,
         Entry {

@@ -30,6 +30,22 @@ pub enum State {
     ForcedClosed,
 }
 
+#[cfg(feature = "metrics")]
+impl State {
+    /// How metrics show this state: the `circuit_breaker_state` gauge's value and the
+    /// transitions counter's `to` label.
+    pub(crate) const fn metric(self) -> crate::metrics::BreakerState {
+        let (gauge, label) = match self {
+            State::Closed => (0.0, "closed"),
+            State::Open => (1.0, "open"),
+            State::HalfOpen => (2.0, "half_open"),
+            State::ForcedOpen => (3.0, "forced_open"),
+            State::ForcedClosed => (4.0, "forced_closed"),
+        };
+        crate::metrics::BreakerState { gauge, label }
+    }
+}
+
 impl State {
     /// The name shown by `Display`: `CLOSED`, `OPEN`, `HALF_OPEN`, `FORCED_OPEN`,
     /// `FORCED_CLOSED`.

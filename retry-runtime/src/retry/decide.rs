@@ -212,6 +212,9 @@ impl<O> Retry<'_, O> {
         O: RetryOptions<E>,
     {
         self.function.count_give_up();
+        #[cfg(feature = "metrics")]
+        self.function
+            .record_give_up(reason, self.options.rejected_below());
         #[cfg(feature = "tracing")]
         crate::events::giving_up(
             &ShowVia(&self.options),

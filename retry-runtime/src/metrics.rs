@@ -1,0 +1,124 @@
+//! Metrics through the `metrics` crate's facade: what each annotated function, breaker and
+//! budget records, and the counter handles cached where a count is frequent.
+//!
+//! With the `metrics` feature, a retry site records `retry_attempts_total{function}` (every
+//! attempt, a first one that succeeds included), `retry_retries_total{function}`,
+//! `retry_give_ups_total{function, reason}` and `retry_fallbacks_total{function, from, to}`; a
+//! breaker records `circuit_breaker_state{breaker}` (a gauge), `circuit_breaker_rejections_total`
+//! and `circuit_breaker_transitions_total{breaker, to}`; a budget records
+//! `retry_budget_refusals_total{budget}`. The handles of the counts a call pays for every time
+//! (attempts, retries, rejections) are resolved once and kept in the site's or breaker's
+//! `static`, so their labels are not hashed again per call. This file depends on nothing above
+//! it: sites and breakers call it with their names and states. Compiled only with the feature.
+
+use std::sync::OnceLock;
+
+use ::metrics::{counter, gauge, Counter};
+
+use crate::events::GiveUp;
+
+/// The counter handles a site uses on every call or retry, resolved on first use. Install the
+/// recorder (the exporter) before the first call: a handle resolved without one records nothing.
+#[derive(Debug)]
+pub(crate) struct SiteMetrics {
+    attempts: OnceLock<Counter>,
+    retries: OnceLock<Counter>,
+}
+
+impl SiteMetrics {
+    /// No handle yet.
+    pub(crate) const fn new() -> Self {
+        SiteMetrics {
+            attempts: OnceLock::new(),
+            retries: OnceLock::new(),
+        }
+    }
+
+    /// One more attempt of the function named `function()` (asked only on the first count).
+    #[inline]
+    pub(crate) fn attempt(&self, function: impl FnOnce() -> &'static str) {
+        self.attempts
+            .get_or_init(|| attempts_counter(function()))
+            .increment(1);
+    }
+
+    /// A retry: one more retry, and one more attempt (the one about to run).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn retry(&self, function: &dyn Fn() -> &'static str) {
+        self.retries
+            .get_or_init(|| counter!("retry_retries_total", "function" => function()))
+            .increment(1);
+        self.attempt(function);
+    }
+}
+
+/// `retry_attempts_total{function}`, resolved once per site.
+#[cold]
+#[inline(never)]
+fn attempts_counter(function: &'static str) -> Counter {
+    counter!("retry_attempts_total", "function" => function)
+}
+
+/// A give-up at `site`, by `reason`; `circuit_open` when a breaker below rejected the call
+/// (which the retry sees as a permanent error).
+#[cold]
+#[inline(never)]
+pub(crate) fn give_up(function: &'static str, reason: GiveUp, circuit_open: bool) {
+    let reason = match reason {
+        GiveUp::Permanent if circuit_open => "circuit_open",
+        GiveUp::Permanent => "permanent",
+        GiveUp::Exhausted => "attempts",
+        GiveUp::HintTooLong => "hint",
+        GiveUp::MaxElapsed => "elapsed",
+        GiveUp::Budget => "budget",
+    };
+    counter!("retry_give_ups_total", "function" => function, "reason" => reason).increment(1);
+}
+
+/// A switch from `from` to the fallback target `to` in `function`.
+#[cold]
+#[inline(never)]
+pub(crate) fn fallback(function: &'static str, from: &'static str, to: &'static str) {
+    counter!("retry_fallbacks_total", "function" => function, "from" => from, "to" => to)
+        .increment(1);
+}
+
+/// A retry the budget `budget` refused.
+#[cold]
+#[inline(never)]
+pub(crate) fn budget_refused(budget: &'static str) {
+    counter!("retry_budget_refusals_total", "budget" => budget).increment(1);
+}
+
+/// A registered breaker's first gauge value (closed), so it is listed before it changes state.
+#[cold]
+pub(crate) fn breaker_registered(breaker: &'static str, state: BreakerState) {
+    gauge!("circuit_breaker_state", "breaker" => breaker).set(state.gauge);
+}
+
+/// A transition of `breaker` to `to`: the gauge and the transitions counter.
+#[cold]
+#[inline(never)]
+pub(crate) fn transition(breaker: &'static str, to: BreakerState) {
+    gauge!("circuit_breaker_state", "breaker" => breaker).set(to.gauge);
+    counter!("circuit_breaker_transitions_total", "breaker" => breaker, "to" => to.label)
+        .increment(1);
+}
+
+/// A breaker's state as metrics show it: the gauge's value (0 closed, 1 open, 2 half-open,
+/// 3 forced open, 4 forced closed) and the transitions counter's `to` label. The breaker's
+/// `State` maps itself onto it (`breaker/state.rs`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BreakerState {
+    pub(crate) gauge: f64,
+    pub(crate) label: &'static str,
+}
+
+/// A call `breaker` rejected; `handle` is the breaker's cached counter.
+#[inline]
+pub(crate) fn rejected(handle: &OnceLock<Counter>, breaker: &'static str) {
+    handle
+        .get_or_init(|| counter!("circuit_breaker_rejections_total", "breaker" => breaker))
+        .increment(1);
+}
