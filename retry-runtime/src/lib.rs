@@ -74,11 +74,12 @@
 //!
 //! 1. `lib.rs` (these docs and the re-exports) and `private.rs` (`__private`: everything the
 //!    attributes' expansions name, and nothing else).
-//! 2. `retry/`: [`Retry`] and its setters (`setup.rs`), the one decision core (`decide.rs`),
-//!    the sync driver (`blocking.rs`) and the tokio driver with the one async loop that the
-//!    expansion runs too (`tokio.rs`).
+//! 2. `retry/`: [`Retry`] and its setters (`setup.rs`), the breaker option of the function API
+//!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
+//!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`).
 //! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
-//!    `env.rs` (environment overrides).
+//!    `env.rs` (environment overrides), `clock.rs` (the clock breakers and budgets read:
+//!    tokio's with the `tokio` feature, so a test can pause it).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
 //!    [`stats`]), `events.rs` (`tracing` events), `metrics.rs` (what the `metrics` feature
 //!    records), `error.rs` ([`AttemptTimedOut`]).
