@@ -78,15 +78,16 @@
 //!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
 //!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`).
 //! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
-//!    `env.rs` (environment overrides), `clock.rs` (the clock breakers and budgets read:
-//!    tokio's with the `tokio` feature, so a test can pause it).
+//!    `env.rs` (environment overrides).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
 //!    [`stats`]), `events.rs` (`tracing` events), `metrics.rs` (what the `metrics` feature
 //!    records), `error.rs` ([`AttemptTimedOut`]).
 //! 5. Ground floor, depending on nothing else here: `options.rs` (the option and hook types,
 //!    [`Unset`], and [`options::RetryOptions`], a `Retry`'s options behind one bound),
 //!    `duration.rs` (the one grammar of durations and numbers, shared with the macro crate),
-//!    `counters.rs`, `thread_index.rs`, `padded.rs`, `rng.rs`, and [`classify`].
+//!    `clock.rs` (the clock breakers and budgets read: tokio's with the `tokio` feature, so a
+//!    test can pause it), `counters.rs`, `thread_index.rs`, `padded.rs`, `rng.rs`, and
+//!    [`classify`].
 //!
 //! # Features
 //!
