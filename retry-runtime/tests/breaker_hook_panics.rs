@@ -58,10 +58,22 @@ fn quick_breaker(name: &'static str, hook: fn(&StateChange)) -> CircuitBreaker {
     )
 }
 
-/// Opens `cb` with one failure and waits past its reset timeout.
-fn open_and_wait(cb: &CircuitBreaker) {
+/// Runs `f` on tokio's paused clock, which the breakers read (a slow panic report, say with
+/// `RUST_BACKTRACE` set, cannot let a reset timeout pass under a test).
+fn on_paused_clock(f: impl FnOnce(&tokio::runtime::Runtime)) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let _clock = rt.enter();
+    f(&rt);
+}
+
+/// Opens `cb` with one failure and moves the paused clock past its reset timeout.
+fn open_and_wait(cb: &CircuitBreaker, rt: &tokio::runtime::Runtime) {
     cb.try_acquire().unwrap().failure();
-    std::thread::sleep(Duration::from_millis(20));
+    rt.block_on(tokio::time::advance(Duration::from_millis(20)));
 }
 
 /// Open, its failure counted, its snapshot saying so, and a later call rejected.
@@ -160,20 +172,22 @@ fn child_process() {
     println!("panicking verdict: caught");
 
     // (d) A half-open probe panics; the hook panics on half-open -> open.
-    let cb = quick_breaker("hook_panics_probe", |c| {
-        if c.to == State::Open && c.from == State::HalfOpen {
-            panic!("hook panicked on a probe's failure");
-        }
+    on_paused_clock(|rt| {
+        let cb = quick_breaker("hook_panics_probe", |c| {
+            if c.to == State::Open && c.from == State::HalfOpen {
+                panic!("hook panicked on a probe's failure");
+            }
+        });
+        open_and_wait(&cb, rt);
+        let probe = cb.try_acquire().expect("half-open: one probe");
+        first_panic_goes_on("the probe panicked", move || {
+            let _held = probe;
+            panic!("the probe panicked");
+        });
+        assert_eq!(cb.state(), State::Open);
+        assert_eq!(cb.snapshot().consecutive_failures, 2);
+        assert!(cb.try_acquire().is_err());
     });
-    open_and_wait(&cb);
-    let probe = cb.try_acquire().expect("half-open: one probe");
-    first_panic_goes_on("the probe panicked", move || {
-        let _held = probe;
-        panic!("the probe panicked");
-    });
-    assert_eq!(cb.state(), State::Open);
-    assert_eq!(cb.snapshot().consecutive_failures, 2);
-    assert!(cb.try_acquire().is_err());
     println!("panicking probe: caught");
 
     println!("{MARKER}");
@@ -232,12 +246,16 @@ fn a_hook_panic_on_a_failure_verdict_propagates_after_the_transition() {
 
 #[test]
 fn a_hook_panic_on_a_success_verdict_propagates_after_the_transition() {
+    on_paused_clock(a_hook_panic_on_a_success_verdict);
+}
+
+fn a_hook_panic_on_a_success_verdict(rt: &tokio::runtime::Runtime) {
     let cb = quick_breaker("hook_panics_success", |c| {
         if c.to == State::Closed {
             panic!("hook panicked on closing");
         }
     });
-    open_and_wait(&cb);
+    open_and_wait(&cb, rt);
     let probe = cb.try_acquire().unwrap();
     let payload = panic::catch_unwind(AssertUnwindSafe(|| probe.success())).unwrap_err();
     assert_eq!(message(&*payload), "hook panicked on closing");
@@ -251,12 +269,16 @@ fn a_hook_panic_on_a_success_verdict_propagates_after_the_transition() {
 
 #[test]
 fn a_hook_panic_on_turning_half_open_leaves_it_half_open_with_its_slots_free() {
+    on_paused_clock(a_hook_panic_on_turning_half_open);
+}
+
+fn a_hook_panic_on_turning_half_open(rt: &tokio::runtime::Runtime) {
     let cb = quick_breaker("hook_panics_half_open", |c| {
         if c.to == State::HalfOpen {
             panic!("hook panicked on half-open");
         }
     });
-    open_and_wait(&cb);
+    open_and_wait(&cb, rt);
     let payload = panic::catch_unwind(AssertUnwindSafe(|| cb.try_acquire().map(drop))).unwrap_err();
     assert_eq!(message(&*payload), "hook panicked on half-open");
     assert_eq!(cb.state(), State::HalfOpen);
