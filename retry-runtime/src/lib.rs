@@ -86,8 +86,8 @@
 //!    [`Unset`], and [`options::RetryOptions`], a `Retry`'s options behind one bound),
 //!    `duration.rs` (the one grammar of durations and numbers, shared with the macro crate),
 //!    `clock.rs` (the clock breakers and budgets read: tokio's with the `tokio` feature, so a
-//!    test can pause it), `counters.rs`, `thread_index.rs`, `padded.rs`, `rng.rs`, and
-//!    [`classify`].
+//!    test can pause it), `counters.rs`, `thread_index.rs`, `padded.rs`, `rng.rs`, `probe.rs`
+//!    (debug builds' counts of the loops' clock reads and draws), and [`classify`].
 //!
 //! # Features
 //!
@@ -154,6 +154,7 @@ mod metrics;
 pub mod options;
 mod padded;
 mod policy;
+mod probe;
 mod retry;
 mod rng;
 mod site;

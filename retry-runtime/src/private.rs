@@ -1,10 +1,12 @@
-//! Everything the attributes' expansions name, and nothing else: `retry_runtime::__private`.
+//! Everything the attributes' expansions name, and one test probe: `retry_runtime::__private`.
 //! Not a public API; it changes with any release of the macros, which are pinned to this
 //! crate's exact version. The expansions reach public types only through their public API,
 //! and everything else through the functions and helper traits here: the return-type marker
 //! that types the user's closures, the checks whose messages name the fix (`IsResult`,
 //! `TimeoutError`, `BreakerError`, `SameResult`, `FallbackArg`), the retry's construction at a
-//! site, the one async retry loop, the breaker's verdict and the fallback's switch.
+//! site, the one async retry loop, the breaker's verdict and the fallback's switch. Besides
+//! them, for tests only and in debug builds only, the one hidden item no expansion names:
+//! `probe`, the current thread's counts of the retry loops' clock reads and random draws.
 
 use core::cell::Cell;
 
@@ -14,6 +16,8 @@ pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
 pub use crate::error::TimeoutError;
+#[cfg(debug_assertions)]
+pub use crate::probe::{probe, Probe};
 #[cfg(feature = "tokio")]
 pub use crate::retry::{pause, AsyncState, Pause};
 pub use crate::site::Site;

@@ -43,12 +43,14 @@ thread_local! {
 }
 
 /// The per-thread generator the retry loops draw from. Touched only when a jittered, non-zero
-/// delay is computed, so the success path never draws.
+/// delay is computed, so the success path never draws (debug builds count each draw:
+/// `crate::probe`).
 pub(crate) struct ThreadRng;
 
 impl Rng for ThreadRng {
     #[inline]
     fn next_u64(&mut self) -> u64 {
+        crate::probe::draw();
         THREAD_RNG.with(|cell| {
             let mut state = cell.get();
             if state == 0 {

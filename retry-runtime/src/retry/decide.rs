@@ -1,5 +1,6 @@
 //! The one decision core of every retry loop: after an attempt failed, sleep how long, or give
-//! up. Sync and async drivers differ only in how they sleep and which clock they read.
+//! up. Sync and async drivers differ only in how they sleep and which clock they read; the
+//! clock is read at two places only, counted in debug builds (`crate::probe`).
 
 #[cfg(feature = "tracing")]
 use std::fmt;
@@ -56,7 +57,12 @@ impl<I: Copy> CallState<I> {
         CallState {
             attempt: 0,
             schedule: Schedule::new(),
-            start: if needs_clock { Some(C::now()) } else { None },
+            start: if needs_clock {
+                crate::probe::clock_read();
+                Some(C::now())
+            } else {
+                None
+            },
         }
     }
 
@@ -75,7 +81,10 @@ impl<I: Copy> CallState<I> {
     /// The time since the first attempt began, if the clock was read then.
     #[inline]
     fn known_elapsed<C: Clock<Instant = I>>(&self) -> Option<Duration> {
-        self.start.map(C::since)
+        self.start.map(|start| {
+            crate::probe::clock_read();
+            C::since(start)
+        })
     }
 }
 
