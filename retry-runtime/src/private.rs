@@ -75,9 +75,11 @@ pub trait IsResult {}
 impl<T, E> IsResult for Result<T, E> {}
 
 impl<T, E> Marker<Result<T, E>> {
-    /// Types an error predicate (`when`, `unless`).
+    /// Types an error predicate (`when`, `unless`). The result is opaque, typed by the
+    /// function's error alone: a closure of the wrong type is reported here and does not drive
+    /// the error type of the rest of the expansion.
     #[inline(always)]
-    pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> F {
+    pub fn predicate<F: Fn(&E) -> bool>(&self, f: F) -> impl Fn(&E) -> bool {
         f
     }
 

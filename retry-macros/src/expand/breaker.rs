@@ -94,6 +94,7 @@ pub(crate) fn layer(
     let open_error = format_ident!("__breaker_open", span = Span::mixed_site());
 
     let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
+    let settle = super::private_fn_at(krate, "settle", args.when.as_ref().map(|s| &s.value));
     let raise = open.map(|flag| {
         if ctx.flavor.is_async() {
             quote!(#flag = true;)
@@ -121,7 +122,7 @@ pub(crate) fn layer(
             }
             #private::Result::Ok(#permit) => {
                 let #result = #call;
-                #private::settle(#permit, &#result, &#when);
+                #settle(#permit, &#result, &#when);
                 #result
             }
         }

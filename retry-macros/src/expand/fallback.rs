@@ -76,6 +76,7 @@ pub(crate) fn layer(
     let result = format_ident!("__fallback_result", span = Span::mixed_site());
 
     let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
+    let switches = super::private_fn_at(krate, "switches", args.when.as_ref().map(|s| &s.value));
     let hook = ctx.typed(
         krate,
         args.on_fallback.as_ref().map(|s| &s.value),
@@ -100,7 +101,7 @@ pub(crate) fn layer(
         };
         let (from, to) = (&names[k], &names[k + 1]);
         chain = quote! {
-            if !#private::switches(&#when, &#error) {
+            if !#switches(&#when, &#error) {
                 #private::Result::Err(#error)
             } else {
                 #private::fell_back(&#hook, &#error, #from, #to, &#site, #self_type, &#show_error);

@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use quote::{format_ident, quote};
 use syn::{Block, Ident};
 
-use super::{breaker, fallback, respan, retry, runtime_path, FnContext, Wrapped};
+use super::{breaker, crate_import, fallback, respan, retry, runtime_path, FnContext, Wrapped};
 use crate::parse::Layer;
 use crate::shape::PassedArg;
 
@@ -75,7 +75,16 @@ pub(crate) fn fused_body(
     let private_here = respan(&private, return_span);
     // `check_result` at the return type: "not a `Result`" is reported there.
     let check = quote::quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
+    // One `use` per distinct `crate = "..."` path.
+    let mut imports: Vec<(Ident, proc_macro2::TokenStream)> = Vec::new();
+    for (alias, import) in layers.iter().filter_map(|l| crate_import(l.krate())) {
+        if !imports.iter().any(|(a, _)| *a == alias) {
+            imports.push((alias, import));
+        }
+    }
+    let imports = imports.into_iter().map(|(_, import)| import);
     syn::parse2(quote! {{
+        #(#imports)*
         static #site: #private::Site = #private::Site::new(#name);
         let #marker = #private::Marker::new();
         #[allow(unreachable_code, clippy::diverging_sub_expression)]

@@ -143,15 +143,40 @@ impl Wrapped {
     }
 }
 
-/// The runtime crate's path: `crate = "..."`, or `::retry_runtime`.
+/// The runtime crate's path: for `crate = "..."` the name its one `use` (see [`crate_import`])
+/// gives it, or `::retry_runtime`.
 pub(crate) fn runtime_path(krate: &Option<Setting<syn::Path>>) -> TokenStream {
     match krate {
         Some(k) => {
-            let path = &k.value;
-            quote!(#path)
+            let alias = crate_alias(&k.value);
+            quote!(#alias)
         }
         None => quote!(::retry_runtime),
     }
+}
+
+/// The hygienic name of a `crate = "..."` path, one per distinct path.
+fn crate_alias(path: &syn::Path) -> Ident {
+    let text: String = quote!(#path)
+        .to_string()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format_ident!("__retry_crate_{}", text, span = Span::mixed_site())
+}
+
+/// `use <path> as <alias>;` for a `crate = "..."` path (the path keeps the literal's span):
+/// a path that does not resolve is reported once, at the literal, and the failed import
+/// silences every use of the alias.
+pub(crate) fn crate_import(krate: &Option<Setting<syn::Path>>) -> Option<(Ident, TokenStream)> {
+    let setting = krate.as_ref()?;
+    let (path, span) = (&setting.value, setting.value_span);
+    let alias = crate_alias(path);
+    let alias_here = Ident::new(&alias.to_string(), Span::mixed_site().located_at(span));
+    Some((
+        alias,
+        quote::quote_spanned!(span=> #[allow(unused_imports)] use #path as #alias_here;),
+    ))
 }
 
 /// `Duration` as a `const` expression.
@@ -159,6 +184,34 @@ pub(crate) fn duration_tokens(d: Duration) -> TokenStream {
     let secs = Literal::u64_suffixed(d.as_secs());
     let nanos = Literal::u32_suffixed(d.subsec_nanos());
     quote!(::core::time::Duration::new(#secs, #nanos))
+}
+
+/// `<krate>::__private::<name>`, located at the user's predicate when there is one: a call
+/// that takes a value typed by [`FnContext::typed`]'s `predicate` (an opaque type) then reports
+/// a predicate of the wrong type where it was typed, once, not again at the attribute.
+pub(crate) fn private_fn_at(
+    krate: &TokenStream,
+    name: &str,
+    predicate: Option<&Expr>,
+) -> TokenStream {
+    let span = predicate.map_or_else(Span::call_site, |e| e.span());
+    let private_here = at_user(&quote!(#krate::__private), span);
+    let name = Ident::new(name, span);
+    quote::quote_spanned!(span=> #private_here::#name)
+}
+
+/// The same tokens, wholly at the user's `span` (resolved there too: for the runtime's
+/// absolute path or a `crate = "..."` alias this is where they resolve anyway), so an error at
+/// them reads as one at the user's tokens.
+pub(crate) fn at_user(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
 }
 
 /// The same tokens, located at `span` (keeping their hygiene).

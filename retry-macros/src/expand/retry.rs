@@ -49,7 +49,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
-use super::{duration_tokens, respan, runtime_path, FnContext, Wrapped};
+use super::{at_user, duration_tokens, private_fn_at, respan, runtime_path, FnContext, Wrapped};
 use crate::parse::values::{Backoff, Jitter, Setting};
 use crate::parse::RetryArgs;
 use crate::shape::Flavor;
@@ -191,15 +191,24 @@ pub(crate) fn layer(
     };
 
     // Each option is typed through the marker, placed at the user's expression so a closure of
-    // the wrong type is reported there.
+    // the wrong type is reported there. A predicate's type is opaque (see `private_fn_at`): the
+    // calls after the first predicate that take the `Retry` are placed at that predicate, so a
+    // wrong one is reported once.
+    let predicate = plan.when.as_ref().or(plan.unless.as_ref());
     let mut options = TokenStream::new();
+    let mut typed_predicate = false;
     let mut option = |expr: &Option<Expr>, how: &str, method: &str| {
         let Some(expr) = expr else {
             return;
         };
-        let span = expr.span();
+        let span = if typed_predicate {
+            predicate.map_or_else(|| expr.span(), |p| p.span())
+        } else {
+            expr.span()
+        };
+        typed_predicate |= how == "predicate";
         let method = syn::Ident::new(method, span);
-        let (krate_here, retry_here) = (respan(krate, span), retry_at(span));
+        let (krate_here, retry_here) = (at_user(krate, span), retry_at(span));
         let value = ctx.typed(krate, Some(expr), how);
         options.extend(quote_spanned! {span=>
             let #retry_here = #krate_here::Retry::#method(#retry_here, #value);
@@ -210,6 +219,8 @@ pub(crate) fn layer(
     option(&plan.retry_after, "hint", "retry_after");
     option(&plan.on_retry, "event_hook", "on_retry");
     option(&plan.on_give_up, "event_hook", "on_give_up");
+    // The calls that take the built `Retry` are placed at the first predicate, if any.
+    let private_at = |name: &str| private_fn_at(krate, name, predicate);
     // A rejection by an open circuit below is a permanent error, checked first, and the
     // attempt it rejected deposits nothing in the budget.
     if let Some(flag) = open {
@@ -218,7 +229,10 @@ pub(crate) fn layer(
         } else {
             quote!(&#flag)
         };
-        options.extend(quote!(let #retry = #private::stop_if(#retry, #flag);));
+        let stop_if = private_at("stop_if");
+        let span = predicate.map_or_else(Span::call_site, |e| e.span());
+        let retry_here = retry_at(span);
+        options.extend(quote_spanned!(span=> let #retry_here = #stop_if(#retry_here, #flag);));
     }
 
     let build_retry = new_retry(&policy_ref);
@@ -226,6 +240,7 @@ pub(crate) fn layer(
     // an empty inline call without it).
     let count_attempt = quote!(#private::count_attempt(&#site, #self_type););
 
+    let (run_sync, async_decide) = (private_at("run_sync"), private_at("async_decide"));
     match flavor {
         Flavor::Sync => {
             let flag = open.map(|flag| quote!(let #flag = ::core::cell::Cell::new(false);));
@@ -246,7 +261,7 @@ pub(crate) fn layer(
                 #build_retry
                 #options
                 #count_attempt
-                #private::run_sync(#retry, #closure)
+                #run_sync(#retry, #closure)
             }}
         }
         Flavor::Async | Flavor::AsyncTrait => {
@@ -300,7 +315,7 @@ pub(crate) fn layer(
                 #private::retry_async_loop!(#attempt, |#error| {
                     #build_retry
                     #options
-                    #private::async_decide(&#retry, &mut #state, &#error)
+                    #async_decide(&#retry, &mut #state, &#error)
                 } #deposit)
             }}
         }
