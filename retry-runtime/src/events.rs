@@ -28,8 +28,10 @@ impl<E, S: ShowError<E>> fmt::Display for Shown<'_, E, S> {
 /// Why a call gives up, as its `ERROR` event says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GiveUp {
-    /// `unless` was true or `when` false (or an open circuit below).
+    /// `unless` was true or `when` false.
     Permanent,
+    /// A circuit breaker below the retry (or given to `Retry::breaker`) rejected the attempt.
+    CircuitOpen,
     /// `max_attempts` reached.
     Exhausted,
     /// A `retry_after` hint beyond `max_delay`.
@@ -45,6 +47,7 @@ impl GiveUp {
     fn as_str(self) -> &'static str {
         match self {
             GiveUp::Permanent => "permanent error",
+            GiveUp::CircuitOpen => "circuit open",
             GiveUp::Exhausted => "attempts used up",
             GiveUp::HintTooLong => "retry-after hint beyond max_delay",
             GiveUp::MaxElapsed => "max_elapsed reached",

@@ -60,14 +60,13 @@ fn attempts_counter(function: &'static str) -> Counter {
     counter!("retry_attempts_total", "function" => function)
 }
 
-/// A give-up at `site`, by `reason`; `circuit_open` when a breaker below rejected the call
-/// (which the retry sees as a permanent error).
+/// A give-up of `function`, by `reason`.
 #[cold]
 #[inline(never)]
-pub(crate) fn give_up(function: &'static str, reason: GiveUp, circuit_open: bool) {
+pub(crate) fn give_up(function: &'static str, reason: GiveUp) {
     let reason = match reason {
-        GiveUp::Permanent if circuit_open => "circuit_open",
         GiveUp::Permanent => "permanent",
+        GiveUp::CircuitOpen => "circuit_open",
         GiveUp::Exhausted => "attempts",
         GiveUp::HintTooLong => "hint",
         GiveUp::MaxElapsed => "elapsed",

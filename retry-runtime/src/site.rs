@@ -53,13 +53,12 @@ impl FnName {
         }
     }
 
-    /// Records a give-up in `retry_give_ups_total`, if there is a site (`circuit_open`: a
-    /// breaker below rejected the call).
+    /// Records a give-up in `retry_give_ups_total`, if there is a site.
     #[cfg(feature = "metrics")]
     #[inline]
-    pub(crate) fn record_give_up(self, reason: crate::events::GiveUp, circuit_open: bool) {
+    pub(crate) fn record_give_up(self, reason: crate::events::GiveUp) {
         if let Some((site, self_type)) = self.site() {
-            crate::metrics::give_up(site.name(self_type), reason, circuit_open);
+            crate::metrics::give_up(site.name(self_type), reason);
         }
     }
 

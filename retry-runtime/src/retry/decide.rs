@@ -150,8 +150,11 @@ impl<O> Retry<'_, O> {
         if O::BUDGET && attempt == 1 && !rejected {
             options.deposit();
         }
-        // 1. A permanent error.
-        if rejected || options.unless(error) == Some(true) || options.when(error) == Some(false) {
+        // 1. A rejected attempt, or a permanent error.
+        if rejected {
+            return self.give_up::<E, C>(state, error, GiveUp::CircuitOpen);
+        }
+        if options.unless(error) == Some(true) || options.when(error) == Some(false) {
             return self.give_up::<E, C>(state, error, GiveUp::Permanent);
         }
         // 2. Attempts used up.
@@ -222,8 +225,7 @@ impl<O> Retry<'_, O> {
     {
         self.function.count_give_up();
         #[cfg(feature = "metrics")]
-        self.function
-            .record_give_up(reason, self.options.rejected_below());
+        self.function.record_give_up(reason);
         #[cfg(feature = "tracing")]
         crate::events::giving_up(
             &ShowVia(&self.options),
