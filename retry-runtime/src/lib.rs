@@ -149,6 +149,7 @@ mod duration;
 mod env;
 mod error;
 mod events;
+mod limit;
 #[cfg(feature = "metrics")]
 mod metrics;
 pub mod options;
@@ -170,6 +171,11 @@ pub use breaker::{
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::AttemptTimedOut;
+pub use limit::{
+    concurrency_limit, concurrency_limits, limiter, limiters, register_concurrency_limit,
+    register_limiter, ConcurrencyLimit, ConcurrencyPermit, ConcurrencySnapshot, LimiterConfig,
+    LimiterSnapshot, RateLimited, RateLimiter,
+};
 pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
     ShowDebug, ShowDisplay, ShowError, Unset,

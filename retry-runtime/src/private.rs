@@ -16,6 +16,7 @@ pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
 pub use crate::error::TimeoutError;
+pub use crate::limit::{ConcurrencyLimitSite, RateLimitSite};
 #[cfg(debug_assertions)]
 pub use crate::probe::{probe, Probe};
 #[cfg(feature = "tokio")]

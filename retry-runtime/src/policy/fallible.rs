@@ -31,6 +31,11 @@ impl PolicyError {
     pub const fn rule(&self) -> &'static str {
         self.rule
     }
+
+    /// The error for a broken `rule`, for the other configurations' checks (limiters).
+    pub(crate) const fn new(rule: &'static str) -> Self {
+        PolicyError { rule }
+    }
 }
 
 impl fmt::Display for PolicyError {
