@@ -275,7 +275,12 @@ impl RateLimiter {
     }
 
     /// Paces calls at `rate` units per `per` from now on, keeping the burst and `max_wait`:
-    /// for what a provider's rate-limit headers say. Calls already waiting keep their turns.
+    /// for what a provider's rate-limit headers say.
+    ///
+    /// The units admitted ahead of the clock stay owed at the new rate, so a change never
+    /// refills the burst: after spending it at 10 a second, a change to 1 a second makes the
+    /// next unit wait a second. Calls already waiting keep their turns; a call admitted while
+    /// the rate changes is judged by either rate.
     ///
     /// Returns the rule broken, and changes nothing, for a rate of 0, a zero `per` or one
     /// beyond the configuration's limits (see [`LimiterConfig`]).
@@ -296,7 +301,26 @@ impl RateLimiter {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         *now_in_force = (rate, per);
-        self.hot.interval.store(config.interval_ns(), Relaxed);
+        let new = config.interval_ns();
+        let old = self.hot.interval.swap(new, Relaxed);
+        // The units owed (admitted ahead of the clock, or of the end of a pause) stay owed, now
+        // at the new interval: a bucket emptied at one rate is as empty at the other, not
+        // refilled by the change, and a pause keeps its end.
+        let now = self.hot.timeline.now();
+        let from = now.max(self.cold.paused_until.load(SeqCst));
+        let mut tat = self.hot.tat.load(Relaxed);
+        while tat > from {
+            let owed = u128::from(tat - from) * u128::from(new) / u128::from(old);
+            let rescaled = from.saturating_add(u64::try_from(owed).unwrap_or(u64::MAX));
+            match self
+                .hot
+                .tat
+                .compare_exchange_weak(tat, rescaled, Relaxed, Relaxed)
+            {
+                Ok(_) => break,
+                Err(current) => tat = current,
+            }
+        }
         Ok(())
     }
 
