@@ -46,8 +46,9 @@
 //!
 //! The expansions are small calls into this crate, which holds the backoff math and
 //! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
-//! [`breaker`], [`breakers`]), retry budgets ([`configure_budget`]), statistics ([`stats`]),
-//! events, and [`classify`]. The same loops are available as functions:
+//! [`breaker`], [`breakers`]), the limiters ([`RateLimiter`], [`ConcurrencyLimit`],
+//! [`register_limiter`], [`register_concurrency_limit`]), retry budgets
+//! ([`configure_budget`]), statistics ([`stats`]), events, and [`classify`]. The same loops are available as functions:
 //!
 //! ```
 //! use std::time::Duration;
@@ -77,8 +78,9 @@
 //! 2. `retry/`: [`Retry`] and its setters (`setup.rs`), the breaker option of the function API
 //!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
 //!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`).
-//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
-//!    `env.rs` (environment overrides).
+//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `limit/` (the
+//!    rate limiter and the concurrency limit, their registries), `budget.rs`, `env.rs`
+//!    (environment overrides).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
 //!    [`stats`]), `events.rs` (`tracing` events), `metrics.rs` (what the `metrics` feature
 //!    records), `error.rs` ([`AttemptTimedOut`]).
@@ -113,8 +115,11 @@
 //!   - `circuit_breaker_transitions_total{breaker, to}`, `to` one of `closed`, `open`,
 //!     `half_open`, `forced_open`, `forced_closed`;
 //!   - `retry_budget_refusals_total{budget}`;
-//!   - recorded once hedging and limiters exist: `retry_hedges_total{function}`,
-//!     `rate_limiter_wait_seconds{limiter}` (a histogram), `rate_limiter_refusals_total{limiter}`.
+//!   - `rate_limiter_wait_seconds{limiter}`, a histogram of how long each call admitted by
+//!     `acquire` or `acquire_async` waited (zero included), and
+//!     `rate_limiter_refusals_total{limiter}`, for rate limiters and concurrency limits alike
+//!     (the label is the limiter's name);
+//!   - recorded once hedging exists: `retry_hedges_total{function}`.
 //!
 //!   Functions are the annotated ones (`Type::name` for methods); the function API
 //!   ([`retry`], [`Retry`]) records nothing of its own, its breakers and budgets do. Install the

@@ -159,6 +159,11 @@ impl LimiterMetrics {
     }
 }
 
+// A handle only counts and records: nothing a panic could leave half done. Without these, the
+// `metrics` feature would take `RefUnwindSafe` away from limiters (feature flags must only add).
+impl std::panic::UnwindSafe for LimiterMetrics {}
+impl std::panic::RefUnwindSafe for LimiterMetrics {}
+
 /// `rate_limiter_wait_seconds{limiter}`, resolved once per limiter.
 #[cold]
 #[inline(never)]

@@ -18,13 +18,16 @@ fn leak(name: &'static str, config: LimiterConfig) -> &'static RateLimiter {
     Box::leak(Box::new(RateLimiter::new(name, config)))
 }
 
+/// Who got through and when (time since the start), `None` for a refusal.
+type Log = Arc<Mutex<Vec<(&'static str, Option<Duration>)>>>;
+
 /// Spawns a task that acquires `cost` and reports when it got through (time since `start`),
 /// or `None` if refused.
 fn waiter(
     limiter: &'static RateLimiter,
     cost: u32,
     start: Instant,
-    log: &Arc<Mutex<Vec<(&'static str, Option<Duration>)>>>,
+    log: &Log,
     label: &'static str,
 ) -> tokio::task::JoinHandle<()> {
     let log = Arc::clone(log);

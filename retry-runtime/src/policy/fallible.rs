@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use super::{Jitter, RetryPolicy};
 
-/// A rule of [`RetryPolicy`] that a value broke: `max_attempts` of 0, an `initial_delay` above
-/// an explicit `max_delay`, a multiplier below 1.0... `Display` names the rule.
+/// A rule of [`RetryPolicy`] (or of a [`LimiterConfig`](crate::LimiterConfig)) that a value
+/// broke: `max_attempts` of 0, an `initial_delay` above an explicit `max_delay`, a multiplier
+/// below 1.0, a rate of 0... `Display` names the rule.
 ///
 /// ```
 /// use retry_runtime::{PolicyError, RetryPolicy};
