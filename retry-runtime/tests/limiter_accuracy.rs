@@ -235,3 +235,59 @@ fn eight_threads_on_the_real_clock_stay_within_the_bound() {
         }
     }
 }
+
+/// A fast limiter (a million units a second, burst 1,000) hammered by 8 threads, where calls
+/// contend for the limiter's word and threads take leases of several units: the bound holds
+/// from the start at every admission and over windows starting at every 500th call (the
+/// admissions known to lie inside, as above).
+#[test]
+fn eight_threads_taking_leases_stay_within_the_bound() {
+    const RATE: u128 = 1_000_000;
+    const BURST: u32 = 1_000;
+    const CALLS_PER_THREAD: usize = 25_000;
+    let limiter: &'static RateLimiter = Box::leak(Box::new(RateLimiter::new(
+        "accuracy_leases",
+        LimiterConfig::new(RATE as u32, Duration::from_secs(1)).burst(BURST),
+    )));
+    let start = std::time::Instant::now();
+    let threads: Vec<_> = (0..TASKS)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut admitted = Vec::new();
+                for _ in 0..CALLS_PER_THREAD {
+                    let before = start.elapsed();
+                    let ok = limiter.try_acquire(1).is_ok();
+                    if ok {
+                        admitted.push((before, start.elapsed()));
+                    }
+                }
+                admitted
+            })
+        })
+        .collect();
+    let mut admitted: Vec<(Duration, Duration)> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert!(!admitted.is_empty());
+    admitted.sort_by_key(|&(_, after)| after);
+    let bound = |t: Duration| u128::from(BURST) + RATE * t.as_nanos() / 1_000_000_000;
+    for (n, &(_, after)) in admitted.iter().enumerate() {
+        assert!(
+            (n + 1) as u128 <= bound(after),
+            "{} admitted by {after:?}",
+            n + 1
+        );
+    }
+    let mut starts: Vec<Duration> = admitted.iter().map(|&(before, _)| before).collect();
+    starts.sort();
+    for &s in starts.iter().step_by(500) {
+        let mut inside = 0u128;
+        for &(before, after) in admitted.iter().filter(|&&(_, after)| after >= s) {
+            if before >= s {
+                inside += 1;
+            }
+            assert!(inside <= bound(after - s), "{inside} in [{s:?}, {after:?}]");
+        }
+    }
+}

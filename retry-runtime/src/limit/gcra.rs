@@ -18,7 +18,9 @@
 //! it within the tolerance of its own time, so the last leaves it at most `s + t + burst * T`.
 //! Hence `units * T <= t + burst * T`. A reservation given back (`waiting.rs`) either rolls
 //! the TAT back when nothing was scheduled after it, which is as if it had never been made, or
-//! hands its exact slot to a later caller, which keeps the same schedule.
+//! hands its exact slot to a later caller, which keeps the same schedule. A lease of several
+//! units for one thread (`lease.rs`) is scheduled as if it arrived at the end of the window
+//! its units are handed out in, which keeps the same argument.
 
 /// Where a call of `cost` units arriving at `now` falls: the TAT once it is admitted, and how
 /// long after `now` it conforms (0: at once). `interval` is `T`, `tolerance` is `burst * T`;

@@ -11,9 +11,12 @@
 //!   per-site handles `RateLimitSite` and `ConcurrencyLimitSite`.
 //! - `waiting.rs`: the rate limiter's calls that wait ([`RateLimiter::acquire`],
 //!   [`RateLimiter::acquire_async`]): reservations, and giving them back.
-//! - `rate.rs`: [`RateLimiter`], its one-word state, `try_acquire`, `pause`, `set_rate`.
+//! - `rate.rs`: [`RateLimiter`], its one-word state, `try_acquire` (with leases under
+//!   contention), `pause`, `set_rate`.
 //! - `concurrency.rs`: [`ConcurrencyLimit`] and [`ConcurrencyPermit`].
 //! - `queue.rs`: a concurrency limit's line of waiters, first come, first served.
+//! - `lease.rs`: units a thread takes several at a time when threads contend, and why the
+//!   bound still holds.
 //! - `holes.rs`: slots given back by dropped waiting calls, for later callers.
 //! - `gcra.rs`: the algorithm's arithmetic and the proof of the limiter's bound.
 //! - `timeline.rs`: a limiter's clock, nanoseconds since its first reading.
@@ -27,6 +30,7 @@ mod concurrency;
 mod config;
 mod gcra;
 mod holes;
+mod lease;
 mod queue;
 mod rate;
 mod refused;

@@ -1,16 +1,18 @@
 //! `RateLimiter`: a GCRA limiter (`gcra.rs`) whose theoretical arrival time lives in one
 //! `AtomicU64`, moved by compare-exchange; no lock and no refill task. This file holds the
-//! limiter's state, the admission that never waits (`try_acquire`), `pause`, `set_rate` and the
-//! snapshot; the calls that wait for their turn are in `waiting.rs`.
+//! limiter's state, the admission that never waits (`try_acquire`, with its leases when threads
+//! contend, `lease.rs`), `pause`, `set_rate` and the snapshot; the calls that wait for their
+//! turn are in `waiting.rs`.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::*};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use super::config::LimiterConfig;
 use super::gcra;
 use super::holes::Holes;
+use super::lease::{self, Leases, Take};
 use super::refused::{RateLimited, Why};
 use super::snapshot::LimiterSnapshot;
 use super::timeline::{nanos, Timeline};
@@ -54,6 +56,16 @@ use crate::policy::PolicyError;
 /// the number of threads and tasks: every admission is one compare-exchange of the one word,
 /// judged at its own reading of the clock (the proof is in the crate's `limit/gcra.rs`).
 ///
+/// # Under contention
+///
+/// Once threads contend for the word (a compare-exchange lost), a thread takes up to 16 units
+/// in one compare-exchange and admits its next calls from them, each with a clock reading and
+/// a few loads of its own cache line, for as long as it uses them up quickly. The bound holds
+/// all the same (the lease is scheduled as if it arrived at the end of its window); the
+/// price is a little of the burst while a lease is out, and the units of a lease whose thread
+/// stops calling, which are lost. Small limiters (a burst under 8, or one a lease's window
+/// would take more than half of) never lease.
+///
 /// # Time
 ///
 /// A limiter reads the crate's clock: `std::time::Instant` in production; with tokio's
@@ -78,6 +90,8 @@ pub(super) struct Hot {
     pub(super) max_wait: u64,
     /// The configuration it was created with (the registry compares it).
     pub(super) config: LimiterConfig,
+    /// The threads' leases (`lease.rs`), made when threads first contend.
+    pub(super) leases: OnceLock<Box<Leases>>,
 }
 
 /// What only waits, refusals, pauses and rate changes touch, on its own cache lines.
@@ -89,6 +103,8 @@ pub(super) struct Cold {
     /// The rate and period now in force: `set_rate` changes them.
     pub(super) rate: Mutex<(u32, Duration)>,
     pub(super) holes: Holes,
+    /// Leases taken in an older generation are void: a pause or a new rate moves it on.
+    pub(super) lease_generation: AtomicU64,
     /// `rate_limiter_refusals_total{limiter}` and `rate_limiter_wait_seconds{limiter}`,
     /// resolved on first use.
     #[cfg(feature = "metrics")]
@@ -117,6 +133,7 @@ impl RateLimiter {
                 burst: config.get_burst(),
                 max_wait: nanos(config.get_max_wait()),
                 config,
+                leases: OnceLock::new(),
             }),
             cold: CachePadded::new(Cold {
                 paused_until: AtomicU64::new(0),
@@ -124,6 +141,7 @@ impl RateLimiter {
                 refused: AtomicU64::new(0),
                 rate: Mutex::new((config.get_rate(), config.get_per())),
                 holes: Holes::new(),
+                lease_generation: AtomicU64::new(0),
                 #[cfg(feature = "metrics")]
                 metrics: crate::metrics::LimiterMetrics::new(),
             }),
@@ -202,11 +220,62 @@ impl RateLimiter {
     #[inline]
     pub(super) fn admit_at(&self, cost: u32, now: u64) -> Result<(), u64> {
         let hot = &*self.hot;
+        if let Some(leases) = hot.leases.get() {
+            match leases.take(cost, now, self.cold.lease_generation.load(Relaxed)) {
+                Take::Taken => return Ok(()),
+                Take::Renew => return self.admit_contended(cost, now),
+                Take::Alone => {}
+            }
+        }
         if cost > hot.burst {
             return Err(u64::MAX);
         }
         let interval = hot.interval.load(Relaxed);
         let tolerance = interval.saturating_mul(u64::from(hot.burst));
+        let tat = hot.tat.load(Relaxed);
+        let (new_tat, wait) = gcra::schedule(tat, now, cost, interval, tolerance);
+        if wait > 0 {
+            return Err(wait);
+        }
+        match hot.tat.compare_exchange(tat, new_tat, Relaxed, Relaxed) {
+            Ok(_) => Ok(()),
+            // Another thread moved the word first: threads contend for it.
+            Err(_) => self.admit_contended(cost, now),
+        }
+    }
+
+    /// [`admit_at`](Self::admit_at) once a compare-exchange lost to another thread: takes a
+    /// lease for this thread (`lease.rs`) if the limiter allows one, else admits the call
+    /// alone.
+    #[inline(never)]
+    fn admit_contended(&self, cost: u32, now: u64) -> Result<(), u64> {
+        let hot = &*self.hot;
+        let interval = hot.interval.load(Relaxed);
+        let tolerance = interval.saturating_mul(u64::from(hot.burst));
+        if let Some((units, window)) = lease::terms(interval, hot.burst) {
+            let leases = hot.leases.get_or_init(|| Box::new(Leases::new()));
+            if cost <= units && leases.has_stripe() {
+                // Read before the compare-exchange: a pause that comes after voids the lease.
+                let generation = self.cold.lease_generation.load(SeqCst);
+                let until = now.saturating_add(window);
+                let mut tat = hot.tat.load(Relaxed);
+                loop {
+                    // Scheduled as if it arrived at the end of its window (see `lease.rs`).
+                    let (new_tat, _) = gcra::schedule(tat, until, units, interval, tolerance);
+                    // It must conform at `now`, when its first unit is handed out.
+                    if new_tat.saturating_sub(tolerance) > now {
+                        break;
+                    }
+                    match hot.tat.compare_exchange(tat, new_tat, SeqCst, Relaxed) {
+                        Ok(_) => {
+                            leases.keep(units - cost, until, generation);
+                            return Ok(());
+                        }
+                        Err(current) => tat = current,
+                    }
+                }
+            }
+        }
         let mut tat = hot.tat.load(Relaxed);
         loop {
             let (new_tat, wait) = gcra::schedule(tat, now, cost, interval, tolerance);
@@ -266,6 +335,8 @@ impl RateLimiter {
         let interval = self.hot.interval.load(Relaxed);
         let floor = until.saturating_add(interval.saturating_mul(u64::from(self.hot.burst - 1)));
         self.hot.tat.fetch_max(floor, SeqCst);
+        // After the TAT moved: a lease taken before that is void, one taken after cannot be.
+        self.cold.lease_generation.fetch_add(1, SeqCst);
         self.cold.holes.clear_before(until);
     }
 
@@ -303,6 +374,8 @@ impl RateLimiter {
         *now_in_force = (rate, per);
         let new = config.interval_ns();
         let old = self.hot.interval.swap(new, Relaxed);
+        // Leases were sized for the old rate.
+        self.cold.lease_generation.fetch_add(1, SeqCst);
         // The units owed (admitted ahead of the clock, or of the end of a pause) stay owed, now
         // at the new interval: a bucket emptied at one rate is as empty at the other, not
         // refilled by the change, and a pause keeps its end.
@@ -367,5 +440,67 @@ impl fmt::Debug for RateLimiter {
             .field("name", &self.hot.name)
             .field("config", &self.config())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A limiter whose next call takes a lease, as after a lost compare-exchange.
+    fn leased(name: &'static str, config: LimiterConfig) -> RateLimiter {
+        let l = RateLimiter::new(name, config);
+        let now = l.hot.timeline.now();
+        l.admit_contended(1, now).unwrap();
+        l
+    }
+
+    #[test]
+    fn a_lease_is_scheduled_at_the_end_of_its_window() {
+        // 1,000 a second, burst 100: leases of 16 units, valid for 16 ms.
+        let l = leased(
+            "lease_unit_window",
+            LimiterConfig::new(1_000, Duration::from_secs(1)).burst(100),
+        );
+        let (units, window) = lease::terms(1_000_000, 100).unwrap();
+        assert_eq!((units, window), (16, 16_000_000));
+        // The idle limiter's TAT moved to the window's end plus the lease: 32 of 100 units.
+        assert_eq!(l.snapshot().available, 100 - 32);
+        // The lease serves this thread's next 15 units without touching the word.
+        let tat = l.hot.tat.load(Relaxed);
+        for _ in 1..units {
+            l.try_acquire(1).unwrap();
+        }
+        assert_eq!(l.hot.tat.load(Relaxed), tat);
+        // Used up within its window: the next call renews it.
+        l.try_acquire(1).unwrap();
+        assert!(l.hot.tat.load(Relaxed) > tat);
+    }
+
+    #[test]
+    fn a_pause_or_a_new_rate_voids_leases() {
+        let config = LimiterConfig::new(1_000, Duration::from_secs(1)).burst(100);
+        let l = leased("lease_unit_pause", config);
+        l.pause(Duration::from_secs(5));
+        assert!(
+            l.try_acquire(1).is_err(),
+            "a leased unit went through a pause"
+        );
+        let l = leased("lease_unit_rate", config);
+        let tat = l.hot.tat.load(Relaxed);
+        l.set_rate(1_000, Duration::from_secs(1)).unwrap();
+        // Admitted alone now, moving the word.
+        l.try_acquire(1).unwrap();
+        assert_ne!(l.hot.tat.load(Relaxed), tat);
+    }
+
+    #[test]
+    fn small_limiters_admit_contended_calls_alone() {
+        let l = leased(
+            "lease_unit_small",
+            LimiterConfig::new(10, Duration::from_secs(1)).burst(4),
+        );
+        assert!(l.hot.leases.get().is_none());
+        assert_eq!(l.snapshot().available, 3);
     }
 }
