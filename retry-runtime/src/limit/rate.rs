@@ -190,8 +190,9 @@ impl RateLimiter {
     /// Admits `cost` units now, or refuses the call at once: it never waits.
     ///
     /// A refusal says how long until a call like this one would be admitted
-    /// ([`RateLimited::retry_in`]). A `cost` above the burst is always refused. A cost of 0 is
-    /// admitted unless the limiter is over its limit (paused, or calls reserved ahead).
+    /// ([`RateLimited::retry_in`]). A `cost` above the burst is always refused. A cost of 0
+    /// takes nothing, and is admitted unless the limiter's next unit is more than one interval
+    /// away (a pause, calls waiting ahead).
     ///
     /// ```
     /// use std::time::Duration;
