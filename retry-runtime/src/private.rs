@@ -1,12 +1,13 @@
-//! Everything the attributes' expansions name, and one test probe: `retry_runtime::__private`.
+//! Everything the attributes' expansions name, and two test hooks: `retry_runtime::__private`.
 //! Not a public API; it changes with any release of the macros, which are pinned to this
 //! crate's exact version. The expansions reach public types only through their public API,
 //! and everything else through the functions and helper traits here: the return-type marker
 //! that types the user's closures, the checks whose messages name the fix (`IsResult`,
 //! `TimeoutError`, `BreakerError`, `SameResult`, `FallbackArg`), the retry's construction at a
 //! site, the one async retry loop, the breaker's verdict and the fallback's switch. Besides
-//! them, for tests only and in debug builds only, the one hidden item no expansion names:
-//! `probe`, the current thread's counts of the retry loops' clock reads and random draws.
+//! them, for tests only, the two hidden items no expansion names: `probe` (debug builds only),
+//! the current thread's counts of the retry loops' clock reads and random draws, and
+//! `classify_llm_at`, `classify::llm::classify` against a fixed "now" (for the fixtures).
 
 use core::cell::Cell;
 
@@ -33,6 +34,26 @@ use crate::options::{
 use crate::policy::RetryPolicy;
 use crate::retry::Retry;
 use crate::site::SelfType;
+
+/// For tests only: [`classify::llm::classify`](crate::classify::llm::classify) with the dates
+/// of headers read against `now` instead of the clock, so a fixture's
+/// `anthropic-ratelimit-*-reset` instant or `Retry-After` date gives the same wait every run.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use retry_runtime::__private::classify_llm_at;
+/// let now = UNIX_EPOCH + Duration::from_secs(1_714_564_800); // 2024-05-01T12:00:00Z
+/// let v = classify_llm_at(429, [("anthropic-ratelimit-requests-reset", "2024-05-01T12:00:07Z")], "", now);
+/// assert_eq!(v.wait, Some(Duration::from_secs(7)));
+/// ```
+pub fn classify_llm_at<H: crate::classify::llm::Headers>(
+    status: u16,
+    headers: H,
+    body: &str,
+    now: std::time::SystemTime,
+) -> crate::classify::llm::Verdict {
+    crate::classify::llm::classify_at(status, headers, body, now)
+}
 
 /// The events the attributes emit themselves (with the `tracing` feature).
 pub mod events {
