@@ -1,6 +1,5 @@
 //! `message_contains`: a `when` / `unless` predicate over an error's `Display` output, with its
-//! streaming, allocation-free, case-insensitive multi-needle matcher (also fed plain char
-//! streams, for the texts of an LLM provider's error body).
+//! streaming, allocation-free, case-insensitive multi-needle matcher.
 
 use std::char::ToLowercase;
 use std::fmt::{self, Write as _};
@@ -78,31 +77,14 @@ fn display_contains_any<E: fmt::Display + ?Sized>(error: &E, needles: &[&str]) -
         return true;
     }
     needles.chunks(LANES).any(|chunk| {
-        let mut matcher = Matcher::new(chunk);
+        let mut matcher = Matcher {
+            lanes: std::array::from_fn(|i| chunk.get(i).map(|n| Lane::new(n))),
+            found: false,
+        };
         // An `Err` here is either our own early stop or a broken `Display`: either way the
         // verdict is whatever was seen.
         let _ = write!(matcher, "{error}");
         matcher.found
-    })
-}
-
-/// True when any of `needles` occurs in the text `chars` yields, with the same case folding
-/// as [`message_contains`]: for texts that are not a `Display` (the decoded strings of an
-/// error body). Time is linear in the text for each group of [`LANES`] needles; nothing is
-/// allocated.
-pub(super) fn chars_contain_any<I>(chars: I, needles: &[&str]) -> bool
-where
-    I: Iterator<Item = char> + Clone,
-{
-    if needles.iter().any(|n| n.is_empty()) {
-        return true;
-    }
-    needles.chunks(LANES).any(|chunk| {
-        let mut matcher = Matcher::new(chunk);
-        chars
-            .clone()
-            .flat_map(char::to_lowercase)
-            .any(|c| matcher.feed(c))
     })
 }
 
@@ -175,35 +157,17 @@ struct Matcher<'n> {
     found: bool,
 }
 
-impl<'n> Matcher<'n> {
-    /// A matcher for up to [`LANES`] non-empty needles.
-    fn new(needles: &[&'n str]) -> Self {
-        Matcher {
-            lanes: std::array::from_fn(|i| needles.get(i).map(|n| Lane::new(n))),
-            found: false,
-        }
-    }
-
-    /// Feeds one folded char to every lane; true (and `found`) at the first full match.
-    fn feed(&mut self, c: char) -> bool {
-        for lane in self.lanes.iter_mut().flatten() {
-            if lane.feed(c) {
-                self.found = true;
-                return true;
-            }
-        }
-        false
-    }
-}
-
 impl fmt::Write for Matcher<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if self.found {
             return Err(fmt::Error);
         }
         for c in fold(s) {
-            if self.feed(c) {
-                return Err(fmt::Error);
+            for lane in self.lanes.iter_mut().flatten() {
+                if lane.feed(c) {
+                    self.found = true;
+                    return Err(fmt::Error);
+                }
             }
         }
         Ok(())

@@ -1,7 +1,8 @@
 //! The body side of `classify::llm`: a small, lenient JSON scanner that picks out the string
 //! values of the few fields providers put their verdicts in (`type`, `code`, `status`,
 //! `reason`, `error_code`; `message`, `error`, `detail`; Gemini's `retryDelay` inside a
-//! `google.rpc.RetryInfo`), with escapes decoded on the fly, and the searches over them.
+//! `google.rpc.RetryInfo`), with escapes decoded on the fly where there are any, and the
+//! searches over them.
 //!
 //! The scanner never fails: malformed, truncated or non-JSON input yields whatever fields it
 //! could see (usually none), and then the body's raw text is searched instead. One pass,
@@ -11,8 +12,8 @@
 use std::str::CharIndices;
 use std::time::Duration;
 
-use super::super::message::chars_contain_any;
 use super::headers::go_duration;
+use super::phrases::{find_any, Phrase};
 
 /// Objects nested deeper than this are walked but their fields not recorded.
 const MAX_DEPTH: usize = 32;
@@ -36,12 +37,40 @@ impl<'a> Raw<'a> {
         }
     }
 
+    /// The text itself, when it holds no escape (the usual case: no decoding needed).
+    fn plain(self) -> Option<&'a str> {
+        (!self.0.contains('\\')).then_some(self.0)
+    }
+
+    /// Equal to `word`, exactly.
+    fn is_exactly(self, word: &str) -> bool {
+        match self.plain() {
+            Some(text) => text == word,
+            None => self.chars().eq(word.chars()),
+        }
+    }
+
     /// Equal to `word`, ignoring ASCII case.
     fn is(self, word: &str) -> bool {
+        if let Some(text) = self.plain() {
+            return text.eq_ignore_ascii_case(word);
+        }
         let mut want = word.chars();
         self.chars()
             .all(|c| want.next().is_some_and(|w| w.eq_ignore_ascii_case(&c)))
             && want.next().is_none()
+    }
+
+    /// Whether any of `phrases` occurs in the decoded text, ignoring ASCII case.
+    fn contains_any(self, phrases: &[Phrase]) -> bool {
+        match self.plain() {
+            Some(text) => find_any(text.bytes(), phrases),
+            // Anything not ASCII becomes one byte that no phrase holds.
+            None => find_any(
+                self.chars().map(|c| u8::try_from(c).unwrap_or(0x80)),
+                phrases,
+            ),
+        }
     }
 
     /// Ends with `tail` (exactly).
@@ -158,14 +187,13 @@ impl Key {
     fn of(raw: Raw<'_>) -> Option<Key> {
         const CODES: [&str; 5] = ["type", "code", "status", "reason", "error_code"];
         const TEXTS: [&str; 3] = ["message", "error", "detail"];
-        let exactly = |word: &str| raw.chars().eq(word.chars());
-        if CODES.iter().any(|k| exactly(k)) {
+        if CODES.iter().any(|k| raw.is_exactly(k)) {
             Some(Key::Code)
-        } else if TEXTS.iter().any(|k| exactly(k)) {
+        } else if TEXTS.iter().any(|k| raw.is_exactly(k)) {
             Some(Key::Text)
-        } else if exactly("retryDelay") {
+        } else if raw.is_exactly("retryDelay") {
             Some(Key::RetryDelay)
-        } else if exactly("@type") {
+        } else if raw.is_exactly("@type") {
             Some(Key::AtType)
         } else {
             None
@@ -292,21 +320,18 @@ impl<'a> Body<'a> {
         self.codes.iter().any(|raw| words.iter().any(|w| raw.is(w)))
     }
 
-    /// Whether the body's messages (`message`, `error`, `detail`) contain one of `needles`,
-    /// ignoring case; a body with no such field (HTML, plain text, other JSON) is searched
-    /// whole.
-    pub(super) fn says(&self, needles: &[&str]) -> bool {
+    /// Whether the body's messages (`message`, `error`, `detail`) contain one of `phrases`,
+    /// ignoring ASCII case; a body with no such field (HTML, plain text, other JSON) is
+    /// searched whole (JSON with its escapes decoded, as its fields are).
+    pub(super) fn says(&self, phrases: &[Phrase]) -> bool {
         if self.texts.len == 0 {
-            // JSON is searched with its escapes decoded (`\u0065` is an `e`), as its fields are.
             return if self.json {
-                chars_contain_any(Raw(self.text).chars(), needles)
+                Raw(self.text).contains_any(phrases)
             } else {
-                chars_contain_any(self.text.chars(), needles)
+                find_any(self.text.bytes(), phrases)
             };
         }
-        self.texts
-            .iter()
-            .any(|raw| chars_contain_any(raw.chars(), needles))
+        self.texts.iter().any(|raw| raw.contains_any(phrases))
     }
 
     /// Gemini's `retryDelay` (`"35s"`), from a `google.rpc.RetryInfo` object.
@@ -332,11 +357,11 @@ impl<'a> Body<'a> {
 /// characters), or the input's length when it never closes.
 fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => return i,
-            b'\\' => i += 2,
-            _ => i += 1,
+    while let Some(rest) = bytes.get(i..) {
+        match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+            Some(at) if rest.get(at) == Some(&b'"') => return i + at,
+            Some(at) => i += at + 2, // an escape: skip the escaped byte
+            None => break,
         }
     }
     bytes.len()
@@ -438,17 +463,18 @@ mod tests {
         let html = "<html><head><title>502 Bad Gateway</title></head><body>upstream overloaded</body></html>";
         let b = Body::scan(html);
         assert!(codes(&b).is_empty());
-        assert!(b.says(&["Overloaded"]));
-        assert!(!b.says(&["quota"]));
+        assert!(b.says(&[Phrase::new("overloaded")]));
+        assert!(!b.says(&[Phrase::new("quota")]));
         // JSON without any message field is searched whole too, its escapes decoded.
-        assert!(
-            Body::scan(r#"{"errors":[{"description":"Invalid API key"}]}"#)
-                .says(&["invalid api key"])
-        );
-        assert!(
-            Body::scan(r#"{"errors":[{"description":"Invalid API \u006bey"}]}"#)
-                .says(&["invalid api key"])
-        );
+        let key = [Phrase::new("invalid api key")];
+        assert!(Body::scan(r#"{"errors":[{"description":"Invalid API key"}]}"#).says(&key));
+        assert!(Body::scan(r#"{"errors":[{"description":"Invalid API \u006bey"}]}"#).says(&key));
+        // Messages are searched with their escapes decoded; what is not ASCII never matches.
+        assert!(Body::scan(r#"{"message":"Invalid\u0020API KEY"}"#).says(&key));
+        assert!(!Body::scan(r#"{"message":"Invalid\u00a0API key"}"#).says(&key));
+        let nnvalid = [Phrase::new("nnvalid")];
+        assert!(!Body::scan(r#"{"message":"\nnvalid api key"}"#).says(&nnvalid));
+        assert!(Body::scan(r#"{"message":"\nnnvalid api key"}"#).says(&nnvalid));
     }
 
     #[test]

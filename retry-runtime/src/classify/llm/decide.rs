@@ -1,11 +1,13 @@
 //! The table of `classify::llm`: from a status and what the body says to an action and a
 //! reason, with the providers' words for each case.
 //!
-//! Codes are compared whole, ignoring ASCII case; phrases are searched in the body's messages,
-//! ignoring case. Each list names the providers that use its words.
+//! Codes are compared whole, ignoring ASCII case; phrases (lowercase ASCII, checked when the
+//! crate builds) are searched in the body's messages, ignoring ASCII case. Each list names the
+//! providers that use its words.
 
 use super::body::Body;
 use super::headers::Limit;
+use super::phrases::Phrase;
 use super::verdict::{Action, Reason};
 
 /// Quota, billing or spend limits: waiting does not help on this account.
@@ -15,25 +17,25 @@ const QUOTA_CODES: &[&str] = &[
     "billing_error",                // Anthropic (402)
     "enforced_spend_limit_reached", // Anthropic (429, `error.details.error_code`)
 ];
-const QUOTA_WORDS: &[&str] = &[
-    "exceeded your current quota", // OpenAI, Gemini (also per-minute ones, which name a wait)
-    "billing hard limit",          // OpenAI
-    "insufficient balance",        // DeepSeek (402)
-    "credit balance is too low",   // Anthropic (400)
-    "usage limit",                 // Anthropic (400: "reached your specified API usage limits")
-    "spend limit",                 // Anthropic
-    "request too large",           // OpenAI 429: one request above the per-minute token limit
+const QUOTA_WORDS: &[Phrase] = &[
+    Phrase::new("exceeded your current quota"), // OpenAI, Gemini (also per-minute ones, which name a wait)
+    Phrase::new("billing hard limit"),          // OpenAI
+    Phrase::new("insufficient balance"),        // DeepSeek (402)
+    Phrase::new("credit balance is too low"),   // Anthropic (400)
+    Phrase::new("usage limit"), // Anthropic (400: "reached your specified API usage limits")
+    Phrase::new("spend limit"), // Anthropic
+    Phrase::new("request too large"), // OpenAI 429: one request above the per-minute token limit
 ];
 
 /// The prompt does not fit the model's context window.
 const CONTEXT_CODES: &[&str] = &["context_length_exceeded"]; // OpenAI, Azure OpenAI
-const CONTEXT_WORDS: &[&str] = &[
-    "maximum context length", // OpenAI, Azure OpenAI, DeepSeek, Mistral, vLLM
-    "context_length_exceeded",
-    "prompt is too long",                   // Anthropic
-    "exceed context limit", // Anthropic ("input length and max_tokens exceed context limit")
-    "context window",       // OpenAI-compatible servers
-    "exceeds the maximum number of tokens", // Gemini
+const CONTEXT_WORDS: &[Phrase] = &[
+    Phrase::new("maximum context length"), // OpenAI, Azure OpenAI, DeepSeek, Mistral, vLLM
+    Phrase::new("context_length_exceeded"),
+    Phrase::new("prompt is too long"),   // Anthropic
+    Phrase::new("exceed context limit"), // Anthropic ("input length and max_tokens exceed context limit")
+    Phrase::new("context window"),       // OpenAI-compatible servers
+    Phrase::new("exceeds the maximum number of tokens"), // Gemini
 ];
 
 /// Refused by a content or safety policy.
@@ -41,15 +43,15 @@ const FILTER_CODES: &[&str] = &[
     "content_filter",               // Azure OpenAI
     "responsibleaipolicyviolation", // Azure OpenAI (`innererror.code`)
     "content_policy_violation",     // OpenAI
-    "safety",                       // Gemini (`blockReason`, `finishReason` surfaced as an error)
+    "safety",                       // Gemini's block reason, when an error names it (`reason`)
     "prohibited_content",           // Gemini
 ];
-const FILTER_WORDS: &[&str] = &[
-    "content management policy", // Azure OpenAI
-    "content filtering policy",  // Anthropic ("Output blocked by content filtering policy")
-    "safety system",             // OpenAI
-    "content policy",            // OpenAI
-    "content exists risk",       // DeepSeek
+const FILTER_WORDS: &[Phrase] = &[
+    Phrase::new("content management policy"), // Azure OpenAI
+    Phrase::new("content filtering policy"), // Anthropic ("Output blocked by content filtering policy")
+    Phrase::new("safety system"),            // OpenAI
+    Phrase::new("content policy"),           // OpenAI
+    Phrase::new("content exists risk"),      // DeepSeek
 ];
 
 /// The key is wrong, expired or not allowed to do this.
@@ -62,12 +64,12 @@ const AUTH_CODES: &[&str] = &[
     "permission_denied",      // Gemini
     "invalid_authentication", // OpenAI-compatible servers
 ];
-const AUTH_WORDS: &[&str] = &[
-    "invalid api key",   // many
-    "incorrect api key", // OpenAI
-    "api key not valid", // Gemini
-    "api key expired",   // Gemini
-    "invalid x-api-key", // Anthropic
+const AUTH_WORDS: &[Phrase] = &[
+    Phrase::new("invalid api key"),   // many
+    Phrase::new("incorrect api key"), // OpenAI
+    Phrase::new("api key not valid"), // Gemini
+    Phrase::new("api key expired"),   // Gemini
+    Phrase::new("invalid x-api-key"), // Anthropic
 ];
 
 /// The model (or deployment) does not exist here, or no longer does.
@@ -80,17 +82,17 @@ const MODEL_CODES: &[&str] = &[
     "model_decommissioned", // Groq and other OpenAI-compatible servers (400)
     "notfounderror",        // vLLM
 ];
-const MODEL_WORDS: &[&str] = &[
-    "model_not_found",
-    "model not found",
-    "invalid model",           // Mistral
-    "has been decommissioned", // OpenAI-compatible servers
-    "has been deprecated",     // OpenAI
+const MODEL_WORDS: &[Phrase] = &[
+    Phrase::new("model_not_found"),
+    Phrase::new("model not found"),
+    Phrase::new("invalid model"),           // Mistral
+    Phrase::new("has been decommissioned"), // OpenAI-compatible servers
+    Phrase::new("has been deprecated"),     // OpenAI
 ];
 
 /// The provider is overloaded.
 const OVERLOADED_CODES: &[&str] = &["overloaded_error", "unavailable"]; // Anthropic, Gemini
-const OVERLOADED_WORDS: &[&str] = &["overloaded"];
+const OVERLOADED_WORDS: &[Phrase] = &[Phrase::new("overloaded")];
 
 /// Rate limited, named in a body (for statuses that do not say it).
 const RATE_CODES: &[&str] = &[
@@ -109,24 +111,25 @@ const SERVER_CODES: &[&str] = &[
     "internalservererror", // Azure OpenAI
 ];
 
-/// Which per-minute limit a rate-limit body names: OpenAI's error `type` (`"tokens"`,
-/// `"requests"`), else the words of its message (OpenAI's "on tokens per min (TPM)",
-/// Anthropic's "input tokens per minute"). `None` when it names neither or both.
-const TOKEN_WORDS: &[&str] = &[
-    "tokens per min",
-    "tokens per day",
-    "(tpm)",
-    "input tokens per",
-    "output tokens per",
-    "token rate limit",
+/// The words naming a tokens limit or a requests limit (OpenAI's "on tokens per min (TPM)",
+/// Anthropic's "input tokens per minute").
+const TOKEN_WORDS: &[Phrase] = &[
+    Phrase::new("tokens per min"),
+    Phrase::new("tokens per day"),
+    Phrase::new("(tpm)"),
+    Phrase::new("input tokens per"),
+    Phrase::new("output tokens per"),
+    Phrase::new("token rate limit"),
 ];
-const REQUEST_WORDS: &[&str] = &[
-    "requests per min",
-    "requests per day",
-    "(rpm)",
-    "request rate limit",
+const REQUEST_WORDS: &[Phrase] = &[
+    Phrase::new("requests per min"),
+    Phrase::new("requests per day"),
+    Phrase::new("(rpm)"),
+    Phrase::new("request rate limit"),
 ];
 
+/// Which per-minute limit a rate-limit body names: OpenAI's error `type` (`"tokens"`,
+/// `"requests"`), else the words of its message. `None` when it names neither or both.
 pub(super) fn limit_named(body: &Body<'_>) -> Option<Limit> {
     match (body.has_code(&["tokens"]), body.has_code(&["requests"])) {
         (true, false) => return Some(Limit::Tokens),
@@ -141,7 +144,7 @@ pub(super) fn limit_named(body: &Body<'_>) -> Option<Limit> {
 }
 
 /// What the body names, checked in the order given.
-fn names(body: &Body<'_>, codes: &[&str], words: &[&str]) -> bool {
+fn names(body: &Body<'_>, codes: &[&str], words: &[Phrase]) -> bool {
     body.has_code(codes) || body.says(words)
 }
 
@@ -175,7 +178,7 @@ pub(super) fn decide(status: u16, body: &Body<'_>, told_when: bool) -> (Action, 
 fn client_error(body: &Body<'_>, read_words: bool) -> Option<(Action, Reason)> {
     use Action::{Fail, Fallback};
     let names =
-        |codes: &[&str], words: &[&str]| body.has_code(codes) || (read_words && body.says(words));
+        |codes: &[&str], words: &[Phrase]| body.has_code(codes) || (read_words && body.says(words));
     if names(FILTER_CODES, FILTER_WORDS) {
         Some((Fail, Reason::ContentFiltered))
     } else if names(CONTEXT_CODES, CONTEXT_WORDS) {

@@ -141,26 +141,24 @@ struct Resets {
 }
 
 impl Resets {
-    /// The wait of the limit that applies: the one `limit` names (read from the body) if its
-    /// reset is known; else the one whose `remaining` is 0 when only one is; else the longer,
-    /// after which both have room again.
-    fn pick(&self, limit: Option<Limit>) -> Option<Duration> {
-        let named = match limit {
-            Some(Limit::Requests) => self.requests,
-            Some(Limit::Tokens) => self.tokens,
-            None => None,
+    /// The wait of the limit that applies, when both are known: the one `limit` names (read
+    /// from the body, only when needed); else the one whose `remaining` is 0 when only one is;
+    /// else the longer, after which both have room again.
+    fn pick(&self, limit: &dyn Fn() -> Option<Limit>) -> Option<Duration> {
+        let (requests, tokens) = match (self.requests, self.tokens) {
+            (Some(r), Some(t)) => (r, t),
+            (r, t) => return r.or(t),
         };
-        let spent = match (self.requests_spent, self.tokens_spent) {
-            (true, false) => self.requests,
-            (false, true) => self.tokens,
-            _ => None,
-        };
-        named
-            .or(spent)
-            .or_else(|| match (self.requests, self.tokens) {
-                (Some(r), Some(t)) => Some(r.max(t)),
-                (r, t) => r.or(t),
-            })
+        match limit() {
+            Some(Limit::Requests) => return Some(requests),
+            Some(Limit::Tokens) => return Some(tokens),
+            None => {}
+        }
+        Some(match (self.requests_spent, self.tokens_spent) {
+            (true, false) => requests,
+            (false, true) => tokens,
+            _ => requests.max(tokens),
+        })
     }
 }
 
@@ -221,11 +219,11 @@ impl HeaderWaits {
 
     /// The wait, in the documented order: `retry-after-ms`, `Retry-After`, OpenAI's resets,
     /// Anthropic's resets (each pair resolved by `limit`, see [`Resets::pick`]).
-    pub(super) fn wait(&self, limit: Option<Limit>) -> Option<Duration> {
+    pub(super) fn wait(&self, limit: impl Fn() -> Option<Limit>) -> Option<Duration> {
         self.retry_after_ms
             .or(self.retry_after)
-            .or_else(|| self.openai.pick(limit))
-            .or_else(|| self.anthropic.pick(limit))
+            .or_else(|| self.openai.pick(&limit))
+            .or_else(|| self.anthropic.pick(&limit))
     }
 }
 

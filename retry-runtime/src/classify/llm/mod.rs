@@ -174,6 +174,7 @@
 mod body;
 mod decide;
 mod headers;
+mod phrases;
 #[cfg(test)]
 mod tests;
 mod verdict;
@@ -259,7 +260,7 @@ pub(crate) fn classify_at<H: Headers>(
     let (action, reason) =
         decide::decide(status, &body, waits.told_when() || retry_delay.is_some());
     let wait = match action {
-        Action::Retry => waits.wait(decide::limit_named(&body)).or(retry_delay),
+        Action::Retry => waits.wait(|| decide::limit_named(&body)).or(retry_delay),
         Action::Fallback | Action::Fail => None,
     };
     Verdict {
@@ -271,5 +272,5 @@ pub(crate) fn classify_at<H: Headers>(
 
 /// [`wait`] with dates read against `now`.
 pub(crate) fn wait_at<H: Headers>(headers: H, now: SystemTime) -> Option<Duration> {
-    HeaderWaits::read(headers, now).wait(None)
+    HeaderWaits::read(headers, now).wait(|| None)
 }

@@ -489,3 +489,17 @@ fn display() {
     assert_eq!(Action::Fallback.to_string(), "fall back");
     assert_eq!(Action::Retry.to_string(), "retry");
 }
+
+#[test]
+fn a_safety_block_reason_is_a_content_filter_and_safety_settings_are_not() {
+    let blocked = r#"{"error":{"code":400,"message":"The prompt was blocked.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SAFETY"}]}}"#;
+    let v = verdict(400, &[], blocked);
+    assert_eq!(
+        (v.action, v.reason),
+        (Action::Fail, Reason::ContentFiltered)
+    );
+    // A bad safety setting is the caller's mistake, not a refusal.
+    let setting = r#"{"error":{"code":400,"message":"Invalid value at 'safety_settings[0].category' (type.googleapis.com/google.ai.generativelanguage.v1beta.HarmCategory), \"SAFETY\"","status":"INVALID_ARGUMENT"}}"#;
+    let v = verdict(400, &[], setting);
+    assert_eq!((v.action, v.reason), (Action::Fail, Reason::BadRequest));
+}
