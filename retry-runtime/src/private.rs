@@ -212,23 +212,46 @@ pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
 }
 
 /// A retry's option with a breaker below it: a call the open circuit rejected is a
-/// permanent error, whatever the user's predicates say, and deposits nothing in a budget.
+/// permanent error, whatever the user's predicates say, and deposits nothing in a budget; a
+/// failure that leaves the circuit open past the next sleep ends the retry too.
 pub struct StopIf<S>(pub S);
 
-/// The flag a breaker raises for the retry above it.
-pub trait Raised {
-    /// Whether a breaker below rejected the call.
-    fn raised(&self) -> bool;
+/// What the breaker below a retry says of the attempt that just ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Below {
+    /// The attempt ran, and the breaker lets the next one through (as far as it knows).
+    #[default]
+    Admitted,
+    /// The open circuit rejected the attempt: it never ran.
+    Rejected,
+    /// The attempt ran and failed, and the circuit stays open this much longer.
+    OpenFor(Duration),
 }
-impl Raised for bool {
+
+/// After an attempt that failed through `breaker`: whether the circuit is now open, and for
+/// how long (the expansion asks it only for an `Err`).
+#[cold]
+pub fn below_after(breaker: &crate::breaker::CircuitBreaker) -> Below {
+    match breaker.open_for() {
+        Some(open) => Below::OpenFor(open),
+        None => Below::Admitted,
+    }
+}
+
+/// The flag a breaker sets for the retry above it.
+pub trait Raised {
+    /// What the breaker below said of the last attempt.
+    fn below(&self) -> Below;
+}
+impl Raised for Below {
     #[inline(always)]
-    fn raised(&self) -> bool {
+    fn below(&self) -> Below {
         *self
     }
 }
-impl Raised for &Cell<bool> {
+impl Raised for &Cell<Below> {
     #[inline(always)]
-    fn raised(&self) -> bool {
+    fn below(&self) -> Below {
         self.get()
     }
 }
@@ -237,7 +260,14 @@ impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
     admits_every_attempt!();
     #[inline(always)]
     fn rejected_below(&self) -> bool {
-        self.0.raised()
+        self.0.below() == Below::Rejected
+    }
+    #[inline(always)]
+    fn open_below(&self) -> Option<Duration> {
+        match self.0.below() {
+            Below::OpenFor(open) => Some(open),
+            _ => None,
+        }
     }
 }
 

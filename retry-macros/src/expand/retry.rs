@@ -243,7 +243,9 @@ pub(crate) fn layer(
     let (run_sync, async_decide) = (private_at("run_sync"), private_at("async_decide"));
     match flavor {
         Flavor::Sync => {
-            let flag = open.map(|flag| quote!(let #flag = ::core::cell::Cell::new(false);));
+            let flag = open.map(
+                |flag| quote!(let #flag = ::core::cell::Cell::new(#private::Below::Admitted);),
+            );
             // Placed at the body: a move out of an argument is reported at the user's move.
             let closure = match inner {
                 Wrapped::Body(body) => {
@@ -296,7 +298,7 @@ pub(crate) fn layer(
                     Wrapped::Layer(e) => e,
                 },
             };
-            let flag = open.map(|flag| quote!(let mut #flag = false;));
+            let flag = open.map(|flag| quote!(let mut #flag = #private::Below::Admitted;));
             // A call deposits into its budget once, for its first attempt, once the layers
             // below admitted it: on its success here, on its failure in `async_decide`.
             let deposit = budget
