@@ -89,6 +89,18 @@ impl<T, E> Marker<Result<T, E>> {
         f
     }
 
+    /// Types a `timeout_error`: builds the error of a timed-out attempt.
+    #[inline(always)]
+    pub fn timeout_error<F: Fn(crate::AttemptTimedOut) -> E>(&self, f: F) -> F {
+        f
+    }
+
+    /// Types a `validate`: judges an attempt's `Ok` value.
+    #[inline(always)]
+    pub fn validator<F: Fn(&T) -> Result<(), E>>(&self, f: F) -> F {
+        f
+    }
+
     /// Types an `on_retry` / `on_give_up` hook.
     #[inline(always)]
     pub fn event_hook<F: Fn(&crate::options::RetryEvent<'_, E>)>(&self, f: F) -> F {
@@ -286,6 +298,78 @@ pub const fn policy_with_delays(
     max: core::time::Duration,
 ) -> RetryPolicy {
     policy.initial_and_max_delay(initial, max)
+}
+
+/// An attempt's result judged by `validate`: an `Ok` value it refuses becomes its error.
+#[inline(always)]
+pub fn validated<T, E, F: Fn(&T) -> Result<(), E>>(
+    result: Result<T, E>,
+    validate: &F,
+) -> Result<T, E> {
+    match result {
+        Ok(value) => match validate(&value) {
+            Ok(()) => Ok(value),
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error),
+    }
+}
+
+/// A `policy = <expr>` read at run time: a `RetryPolicy` or a reference to one.
+#[diagnostic::on_unimplemented(
+    message = "`policy` must be a `RetryPolicy` or a `&RetryPolicy`, and this is `{Self}`",
+    label = "expected a `RetryPolicy`",
+    note = "a policy from configuration: build it with `RetryPolicy::exponential().try_max_attempts(n)?...` or deserialize it (feature `serde`)"
+)]
+pub trait AsPolicy {
+    /// The policy.
+    fn as_policy(&self) -> &RetryPolicy;
+}
+impl AsPolicy for RetryPolicy {
+    #[inline(always)]
+    fn as_policy(&self) -> &RetryPolicy {
+        self
+    }
+}
+impl<P: AsPolicy + ?Sized> AsPolicy for &P {
+    #[inline(always)]
+    fn as_policy(&self) -> &RetryPolicy {
+        (**self).as_policy()
+    }
+}
+
+/// The policy of `policy = <expr>`, evaluated at the start of a call.
+#[inline(always)]
+pub fn runtime_policy<P: AsPolicy + ?Sized>(policy: &P) -> &RetryPolicy {
+    policy.as_policy()
+}
+
+/// A per-attempt timeout given as an expression: a `Duration` or an `Option<Duration>`.
+#[diagnostic::on_unimplemented(
+    message = "`timeout` must be a `Duration` or an `Option<Duration>`, and this is `{Self}`",
+    label = "expected a `Duration` or an `Option<Duration>`"
+)]
+pub trait IntoTimeout {
+    /// The timeout, if any.
+    fn into_timeout(self) -> Option<Duration>;
+}
+impl IntoTimeout for Duration {
+    #[inline(always)]
+    fn into_timeout(self) -> Option<Duration> {
+        Some(self)
+    }
+}
+impl IntoTimeout for Option<Duration> {
+    #[inline(always)]
+    fn into_timeout(self) -> Option<Duration> {
+        self
+    }
+}
+
+/// The timeout of `timeout = <expr>`, evaluated at the start of a call.
+#[inline(always)]
+pub fn timeout_of<T: IntoTimeout>(timeout: T) -> Option<Duration> {
+    timeout.into_timeout()
 }
 
 /// Counts a call's first attempt at `site` in `retry_attempts_total` (the retry attribute calls
