@@ -170,27 +170,32 @@ impl<R> SameResult<R> for R {
 }
 
 /// A fallback target called with the annotated function's arguments `Args` (a tuple of their
-/// types as declared, receiver first). The expansion calls every target through it, so a target
-/// whose parameters differ is one error at the target, with both signatures written out.
+/// types as declared, receiver first), returning `O`. The expansion calls every target through
+/// it, so a target whose parameters differ is one error at the target, with both signatures
+/// written out.
 #[diagnostic::on_unimplemented(
     message = "this fallback target must take the annotated function's arguments `{Args}`, but it is `{Self}`",
     label = "must take `{Args}`",
     note = "each target is called with exactly the annotated function's arguments, receiver first (`to = Self::backup` for a method), and must return its type"
 )]
-pub trait FallbackTarget<Args> {
-    /// What the target returns (its future, for an async target).
-    type Output;
+pub trait FallbackTarget<Args, O> {
     /// Calls the target with `args`.
-    fn call_with(self, args: Args) -> Self::Output;
+    fn call_with(self, args: Args) -> O;
+}
+
+/// Calls a fallback target with the annotated function's arguments (one obligation, at the
+/// target).
+#[inline(always)]
+pub fn call_target<A, O, F: FallbackTarget<A, O>>(target: F, args: A) -> O {
+    target.call_with(args)
 }
 
 macro_rules! fallback_target {
     ($($arg:ident)*) => {
-        impl<F, O, $($arg),*> FallbackTarget<($($arg,)*)> for F
+        impl<F, O, $($arg),*> FallbackTarget<($($arg,)*), O> for F
         where
             F: FnOnce($($arg),*) -> O,
         {
-            type Output = O;
             #[inline(always)]
             #[allow(non_snake_case)]
             fn call_with(self, ($($arg,)*): ($($arg,)*)) -> O {
