@@ -6,7 +6,6 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use retry_runtime::{breaker, circuit_breaker, retry_on_failure, CircuitOpen, State};
 use tokio::time::Instant;

@@ -250,7 +250,7 @@ impl KeyValue<'_> {
             );
             return None;
         }
-        Some(self.wrap(TimeoutValue::Runtime(self.value.clone())))
+        Some(self.wrap(TimeoutValue::Runtime(Box::new(self.value.clone()))))
     }
 
     /// `crate = "::path"`.

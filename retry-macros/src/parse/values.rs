@@ -48,7 +48,7 @@ pub(crate) enum TimeoutValue {
     /// `timeout = "5s"`: greater than zero.
     Fixed(std::time::Duration),
     /// `timeout = self.timeout`: a `Duration` or an `Option<Duration>`.
-    Runtime(syn::Expr),
+    Runtime(Box<syn::Expr>),
 }
 
 /// The `backoff` key: how the base delay grows (the runtime's `Backoff`).
