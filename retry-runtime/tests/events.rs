@@ -340,17 +340,21 @@ fn the_attributes_emit_every_event_with_the_errors_display() {
         [
             // Attempt 1 fails: a retry.
             (Level::WARN, Some("Stacked::call"), down),
-            // Attempt 2 fails and opens the circuit, and is retried.
+            // Attempt 2 fails and opens the circuit for 60 s: the retry gives up at once with
+            // that failure's error rather than sleep into a rejection.
             (Level::INFO, Some("events_stacked"), None),
-            (Level::WARN, Some("Stacked::call"), down),
-            // Attempt 3 is rejected: the retry gives up at once with the open circuit's error.
-            (Level::ERROR, Some("Stacked::call"), open),
+            (Level::ERROR, Some("Stacked::call"), down),
             // The fallback takes over.
-            (Level::INFO, Some("Stacked::call"), open),
+            (Level::INFO, Some("Stacked::call"), down),
         ],
         "{events:#?}"
     );
     assert!(events.iter().all(|e| e.target == "retry_runtime"));
     assert_eq!(events[1].field("to"), Some("OPEN"));
-    assert_eq!(events[4].field("to"), Some("Stacked::spare"));
+    assert_eq!(events[2].field("reason"), Some("circuit open"));
+    assert_eq!(events[3].field("to"), Some("Stacked::spare"));
+    // Open: the next call is rejected at once, its give-up carries the open circuit's error.
+    let events = capture(|| assert_eq!(Stacked.call().unwrap(), 7));
+    let levels: Vec<_> = events.iter().map(|e| (e.level, e.field("error"))).collect();
+    assert_eq!(levels, [(Level::ERROR, open), (Level::INFO, open)], "{events:#?}");
 }

@@ -243,7 +243,9 @@ impl<'p, O> Retry<'p, O> {
     /// `#[retry_on_failure]` does: `try_acquire` before the attempt, then the permit's verdict
     /// on its result (success for `Ok`, failure for any error). A rejection by the open circuit
     /// ends the retry at once: no sleep, no further attempt, nothing deposited in or drawn from
-    /// a budget; `on_give_up` runs and the error returned is `E::from(CircuitOpen)`.
+    /// a budget; `on_give_up` runs and the error returned is `E::from(CircuitOpen)`. A failure
+    /// that leaves the circuit open past the next sleep ends it too, with that failure's own
+    /// error: the retry never sleeps into a certain rejection.
     ///
     /// ```
     /// use std::time::Duration;
@@ -259,7 +261,10 @@ impl<'p, O> Retry<'p, O> {
     /// let cb = CircuitBreaker::new("retry-breaker-doc", BreakerConfig::new().failure_threshold(2));
     /// let mut runs = 0;
     /// let r: Result<(), Error> = Retry::new(&P).breaker(&cb).run(|| { runs += 1; Err(Error::Down) });
-    /// // Two failures open the circuit; the third attempt is rejected and ends the retry.
+    /// // Two failures open the circuit for 30 s: the retry ends with the second failure.
+    /// assert_eq!((r, runs), (Err(Error::Down), 2));
+    /// // While it is open, a call is rejected without running.
+    /// let r: Result<(), Error> = Retry::new(&P).breaker(&cb).run(|| { runs += 1; Err(Error::Down) });
     /// assert_eq!((r, runs), (Err(Error::Open), 2));
     /// ```
     #[inline]
