@@ -47,7 +47,8 @@
 //! The expansions are small calls into this crate, which holds the backoff math and
 //! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
 //! [`breaker`], [`breakers`]), retry budgets ([`configure_budget`]), statistics ([`stats`]),
-//! events, and [`classify`]. The same loops are available as functions:
+//! events, and [`classify`]. The same loops are available as functions, and fallback chains
+//! built at run time from a list as [`Fallback`]:
 //!
 //! ```
 //! use std::time::Duration;
@@ -76,7 +77,8 @@
 //!    attributes' expansions name, and nothing else).
 //! 2. `retry/`: [`Retry`] and its setters (`setup.rs`), the breaker option of the function API
 //!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
-//!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`).
+//!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`);
+//!    `fallback.rs`: [`Fallback`], a chain of targets built at run time, and [`AllFailed`].
 //! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
 //!    `env.rs` (environment overrides).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
@@ -149,6 +151,7 @@ mod duration;
 mod env;
 mod error;
 mod events;
+mod fallback;
 #[cfg(feature = "metrics")]
 mod metrics;
 pub mod options;
@@ -170,6 +173,7 @@ pub use breaker::{
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::AttemptTimedOut;
+pub use fallback::{AllFailed, Fallback};
 pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
     ShowDebug, ShowDisplay, ShowError, Unset,
