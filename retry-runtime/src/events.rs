@@ -34,7 +34,7 @@ pub(crate) enum GiveUp {
     CircuitOpen,
     /// `max_attempts` reached.
     Exhausted,
-    /// A `retry_after` hint beyond `max_delay`.
+    /// A `retry_after` hint beyond `max_retry_after`.
     HintTooLong,
     /// The sleep would end past `max_elapsed`.
     MaxElapsed,
@@ -49,7 +49,7 @@ impl GiveUp {
             GiveUp::Permanent => "permanent error",
             GiveUp::CircuitOpen => "circuit open",
             GiveUp::Exhausted => "attempts used up",
-            GiveUp::HintTooLong => "retry-after hint beyond max_delay",
+            GiveUp::HintTooLong => "retry-after hint beyond max_retry_after",
             GiveUp::MaxElapsed => "max_elapsed reached",
             GiveUp::Budget => "retry budget refused",
         }

@@ -392,6 +392,13 @@ pub trait RetryOptions<E> {
     fn rejected_below(&self) -> bool {
         false
     }
+    /// How much longer a breaker below the retry stays open after the attempt that just
+    /// failed (`None`: not open, or no breaker). A next attempt within that time would be
+    /// rejected, so the retry gives up instead of sleeping into it.
+    #[inline(always)]
+    fn open_below(&self) -> Option<Duration> {
+        None
+    }
     /// Records a call's first attempt in the budget, once the layers below admitted it.
     #[inline(always)]
     fn deposit(&self) {}
@@ -483,6 +490,10 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     #[inline(always)]
     fn rejected_below(&self) -> bool {
         self.option.rejected_below() || self.below.rejected_below()
+    }
+    #[inline(always)]
+    fn open_below(&self) -> Option<Duration> {
+        self.option.open_below().or_else(|| self.below.open_below())
     }
     #[inline(always)]
     fn deposit(&self) {

@@ -202,7 +202,7 @@ fn give_up_reasons() {
             (Level::ERROR, "retry budget refused".to_string()),
             (
                 Level::ERROR,
-                "retry-after hint beyond max_delay".to_string()
+                "retry-after hint beyond max_retry_after".to_string()
             ),
         ]
     );

@@ -158,8 +158,8 @@ impl<'p, O> Retry<'p, O> {
         self.with(Unless(f))
     }
 
-    /// A server's hint: the sleep becomes `max(hint, computed)`; a hint beyond `max_delay` or
-    /// past `max_elapsed` gives up at once.
+    /// A server's hint: the sleep becomes `max(hint, computed)`; a hint beyond `max_retry_after`
+    /// (default `max_delay`) or past `max_elapsed` gives up at once.
     ///
     /// ```
     /// use std::time::Duration;
@@ -167,7 +167,7 @@ impl<'p, O> Retry<'p, O> {
     /// let mut n = 0;
     /// let r: Result<(), u64> = Retry::new(&RetryPolicy::default())
     ///     .retry_after(|secs: &u64| Some(Duration::from_secs(*secs)))
-    ///     .run(|| { n += 1; Err(3600) }); // an hour: beyond max_delay (10 s), give up now
+    ///     .run(|| { n += 1; Err(3600) }); // an hour: beyond max_retry_after (max_delay, 10 s), give up now
     /// assert_eq!((r, n), (Err(3600), 1));
     /// ```
     #[inline]
