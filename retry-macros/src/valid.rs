@@ -114,7 +114,7 @@ fn check_beside_runtime_policy<T>(args: &RetryArgs, policy: &Setting<T>, errors:
             };
             errors.error(
                 span,
-                format_args!("`{key}` cannot be set beside a `policy` read at run time: {fix}"),
+                format_args!("`{key}` and a `policy` read at run time cannot be combined: {fix}"),
             );
         }
     };
@@ -132,7 +132,7 @@ fn check_beside_runtime_policy<T>(args: &RetryArgs, policy: &Setting<T>, errors:
         ("max_elapsed", at(&args.max_elapsed)),
         ("max_retry_after", at(&args.max_retry_after)),
     ] {
-        let fix = format!("set it on the policy (`RetryPolicy::{key}`, or `try_{key}` for a value from configuration)");
+        let fix = format!("set `{key}` on the policy (`RetryPolicy::{key}`, or `try_{key}` for a value from configuration)");
         report(key, setting, &fix);
     }
     report(

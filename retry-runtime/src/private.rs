@@ -169,6 +169,50 @@ impl<R> SameResult<R> for R {
     }
 }
 
+/// A fallback target called with the annotated function's arguments `Args` (a tuple of their
+/// types as declared, receiver first). The expansion calls every target through it, so a target
+/// whose parameters differ is one error at the target, with both signatures written out.
+#[diagnostic::on_unimplemented(
+    message = "this fallback target must take the annotated function's arguments `{Args}`, but it is `{Self}`",
+    label = "must take `{Args}`",
+    note = "each target is called with exactly the annotated function's arguments, receiver first (`to = Self::backup` for a method), and must return its type"
+)]
+pub trait FallbackTarget<Args> {
+    /// What the target returns (its future, for an async target).
+    type Output;
+    /// Calls the target with `args`.
+    fn call_with(self, args: Args) -> Self::Output;
+}
+
+macro_rules! fallback_target {
+    ($($arg:ident)*) => {
+        impl<F, O, $($arg),*> FallbackTarget<($($arg,)*)> for F
+        where
+            F: FnOnce($($arg),*) -> O,
+        {
+            type Output = O;
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            fn call_with(self, ($($arg,)*): ($($arg,)*)) -> O {
+                self($($arg),*)
+            }
+        }
+    };
+}
+fallback_target!();
+fallback_target!(A1);
+fallback_target!(A1 A2);
+fallback_target!(A1 A2 A3);
+fallback_target!(A1 A2 A3 A4);
+fallback_target!(A1 A2 A3 A4 A5);
+fallback_target!(A1 A2 A3 A4 A5 A6);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+
 #[diagnostic::on_unimplemented(
     message = "`#[fallback]` hands this argument to more than one target, so `{Self}` must implement `Clone`",
     label = "cloned for every target but the last",
@@ -313,35 +357,6 @@ pub fn validated<T, E, F: Fn(&T) -> Result<(), E>>(
         },
         Err(error) => Err(error),
     }
-}
-
-/// A `policy = <expr>` read at run time: a `RetryPolicy` or a reference to one.
-#[diagnostic::on_unimplemented(
-    message = "`policy` must be a `RetryPolicy` or a `&RetryPolicy`, and this is `{Self}`",
-    label = "expected a `RetryPolicy`",
-    note = "a policy from configuration: build it with `RetryPolicy::exponential().try_max_attempts(n)?...` or deserialize it (feature `serde`)"
-)]
-pub trait AsPolicy {
-    /// The policy.
-    fn as_policy(&self) -> &RetryPolicy;
-}
-impl AsPolicy for RetryPolicy {
-    #[inline(always)]
-    fn as_policy(&self) -> &RetryPolicy {
-        self
-    }
-}
-impl<P: AsPolicy + ?Sized> AsPolicy for &P {
-    #[inline(always)]
-    fn as_policy(&self) -> &RetryPolicy {
-        (**self).as_policy()
-    }
-}
-
-/// The policy of `policy = <expr>`, evaluated at the start of a call.
-#[inline(always)]
-pub fn runtime_policy<P: AsPolicy + ?Sized>(policy: &P) -> &RetryPolicy {
-    policy.as_policy()
 }
 
 /// A per-attempt timeout given as an expression: a `Duration` or an `Option<Duration>`.

@@ -32,7 +32,7 @@ use crate::shape::{Pass, PassedArg};
 fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
     let args = args
         .iter()
-        .map(|PassedArg { name, pass, span }| match pass {
+        .map(|PassedArg { name, pass, span, .. }| match pass {
             Pass::Shared => quote!(#name),
             Pass::Unique => quote!(&mut *#name),
             Pass::Owned if clone_owned => {
@@ -94,10 +94,26 @@ pub(crate) fn layer(
         let call_args = target_args(params, krate, reused || !last);
         let span = target.span();
         let marker_here = ctx.marker_at(span);
+        // Through `FallbackTarget` with the argument types as declared, so a target taking
+        // other arguments is one error at the target naming both signatures (a direct call
+        // when a type cannot be written, an `impl Trait`).
+        let types: Option<Vec<&TokenStream>> = params.iter().map(|p| p.ty.as_ref()).collect();
+        let invoke = match types {
+            Some(types) => {
+                let private_here = respan(&private, span);
+                let tuple = if params.is_empty() {
+                    quote!(())
+                } else {
+                    quote!((#call_args,))
+                };
+                quote_spanned!(span=> #private_here::FallbackTarget::<(#(#types,)*)>::call_with(#target, #tuple))
+            }
+            None => quote_spanned!(span=> #target(#call_args)),
+        };
         let call = if ctx.flavor.is_async() {
-            quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args).await))
+            quote_spanned!(span=> #marker_here.fallback_result(#invoke.await))
         } else {
-            quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args)))
+            quote_spanned!(span=> #marker_here.fallback_result(#invoke))
         };
         let (from, to) = (&names[k], &names[k + 1]);
         chain = quote! {

@@ -163,12 +163,14 @@ pub(crate) fn layer(
         (Some(expr), _) => {
             // Evaluated once per call; a temporary (`config.policy()`) lives as long as the
             // call. Placed at the expression: a value of the wrong type is reported there.
-            let value = format_ident!("__retry_policy_value", span = Span::mixed_site());
+            // `&&RetryPolicy` (from `&POLICIES[i]`) coerces to `&RetryPolicy`.
             let span = expr.span();
-            let private_here = at_user(&private, span);
+            let value =
+                syn::Ident::new("__retry_policy_value", Span::mixed_site().located_at(span));
+            let krate_here = at_user(krate, span);
             (
-                quote_spanned!(span=> let #value = &(#expr);),
-                quote_spanned!(span=> #private_here::runtime_policy(#value)),
+                quote_spanned!(span=> let #value: &#krate_here::RetryPolicy = &(#expr);),
+                quote!(#value),
             )
         }
         (None, Some(prefix)) => {
