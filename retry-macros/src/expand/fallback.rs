@@ -30,9 +30,10 @@ use crate::shape::{Pass, PassedArg};
 
 /// The argument list for one target; `clone_owned` when the target may not take them.
 fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
-    let args = args
-        .iter()
-        .map(|PassedArg { name, pass, span, .. }| match pass {
+    let args = args.iter().map(
+        |PassedArg {
+             name, pass, span, ..
+         }| match pass {
             Pass::Shared => quote!(#name),
             Pass::Unique => quote!(&mut *#name),
             Pass::Owned if clone_owned => {
@@ -40,7 +41,8 @@ fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> To
                 quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
             }
             Pass::Owned => quote!(#name),
-        });
+        },
+    );
     quote!(#(#args),*)
 }
 
