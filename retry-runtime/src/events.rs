@@ -105,7 +105,7 @@ pub(crate) fn giving_up<E, S: ShowError<E>>(
 
 /// The `INFO` event of a fallback: `function`'s `from` failed with `error`, `to` runs next.
 /// `show` is the site's error shower (see [`ShowError`]). Compiled to nothing without the
-/// `tracing` feature. The fallback attribute calls it.
+/// `tracing` feature. The fallback attribute and [`Fallback`](crate::Fallback) call it.
 ///
 /// ```
 /// use retry_runtime::{ShowDisplay, __private::events};
@@ -115,8 +115,8 @@ pub(crate) fn giving_up<E, S: ShowError<E>>(
 #[allow(unused_variables)]
 pub fn fallback<E, S: ShowError<E>>(
     function: &'static str,
-    from: &'static str,
-    to: &'static str,
+    from: &str,
+    to: &str,
     error: &E,
     show: &S,
 ) {
@@ -129,8 +129,8 @@ pub fn fallback<E, S: ShowError<E>>(
 #[inline(never)]
 fn fallback_event<E, S: ShowError<E>>(
     function: &'static str,
-    from: &'static str,
-    to: &'static str,
+    from: &str,
+    to: &str,
     error: &E,
     show: &S,
 ) {

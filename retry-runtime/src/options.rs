@@ -203,8 +203,9 @@ impl<E: fmt::Debug> ShowError<E> for ShowDebug {
 /// What `on_fallback` receives when a call switches to its next target.
 ///
 /// `from` is the function (or target) that just failed with `error`, `to` the target about to
-/// be called. Names end with the function's name, with `Type::` for methods
-/// (`Provider::chat`).
+/// be called. For an attribute, names end with the function's name, with `Type::` for methods
+/// (`Provider::chat`); for a [`Fallback`](crate::Fallback) chain, they are the names its list
+/// gives, so they borrow from the event (copy them with `to_owned` to keep them).
 ///
 /// ```
 /// use retry_runtime::FallbackEvent;
@@ -218,9 +219,9 @@ pub struct FallbackEvent<'a, E> {
     /// The error that made the call switch.
     pub error: &'a E,
     /// The function or target that failed.
-    pub from: &'static str,
+    pub from: &'a str,
     /// The target called next.
-    pub to: &'static str,
+    pub to: &'a str,
 }
 
 impl<E> Clone for FallbackEvent<'_, E> {

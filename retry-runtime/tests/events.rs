@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use retry_runtime::__private::{events, Marker, Site};
 use retry_runtime::{
-    configure_budget, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy, ShowDebug, ShowDisplay,
-    ShowError, Unset,
+    configure_budget, Fallback, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy, ShowDebug,
+    ShowDisplay, ShowError, Unset,
 };
 use tracing::Level;
 
@@ -230,6 +230,32 @@ fn fallback_events_are_info() {
     assert_eq!(events[0].field("to"), Some("Client::chat_backup"));
     assert_eq!(events[0].field("error"), Some("both: shown with Display"));
     assert_eq!(events[1].field("error"), None);
+}
+
+#[test]
+fn a_run_time_fallback_chain_emits_an_info_event_per_switch() {
+    let events = capture(|| {
+        let outcome = |name: &'static str| match name {
+            "openai" => Err(Both),
+            "anthropic" => Err(Both),
+            _ => Ok(()),
+        };
+        let _ = Fallback::new()
+            .function("complete")
+            .show_error(ShowDisplay)
+            .run(["openai", "anthropic", "local"].map(|n| (n, move || outcome(n))));
+        // Without a shower the event has no error field; without a name it is "fallback".
+        let _ = Fallback::new().run(["a", "b"].map(|n| (n, || Err::<(), _>(Both))));
+    });
+    let lines: Vec<String> = events.iter().map(|e| e.line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "INFO retry_runtime error=both: shown with Display from=openai function=complete message=falling back to=anthropic",
+            "INFO retry_runtime error=both: shown with Display from=anthropic function=complete message=falling back to=local",
+            "INFO retry_runtime from=a function=fallback message=falling back to=b",
+        ]
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -604,6 +604,13 @@ impl RetryPolicy {
         }
     }
 
+    /// `max_retry_after` as set, `None` when it follows `max_delay` (written to configuration
+    /// files only when set).
+    #[cfg(feature = "serde")]
+    pub(crate) const fn explicit_max_retry_after(&self) -> Option<Duration> {
+        self.max_retry_after
+    }
+
     /// The per-attempt timeout, if any.
     ///
     /// ```
