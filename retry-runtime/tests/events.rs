@@ -382,5 +382,9 @@ fn the_attributes_emit_every_event_with_the_errors_display() {
     // Open: the next call is rejected at once, its give-up carries the open circuit's error.
     let events = capture(|| assert_eq!(Stacked.call().unwrap(), 7));
     let levels: Vec<_> = events.iter().map(|e| (e.level, e.field("error"))).collect();
-    assert_eq!(levels, [(Level::ERROR, open), (Level::INFO, open)], "{events:#?}");
+    assert_eq!(
+        levels,
+        [(Level::ERROR, open), (Level::INFO, open)],
+        "{events:#?}"
+    );
 }
