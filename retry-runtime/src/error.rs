@@ -76,7 +76,7 @@ impl std::error::Error for AttemptTimedOut {}
 #[diagnostic::on_unimplemented(
     message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
     label = "needs `From<AttemptTimedOut>`",
-    note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
+    note = "build the error with `timeout_error = |timed_out| ...` on the attribute, or add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
 )]
 pub trait TimeoutError: From<AttemptTimedOut> {}
 impl<E: From<AttemptTimedOut>> TimeoutError for E {}
