@@ -153,14 +153,26 @@ mod sync {
         pub fn call(&self) -> Result<u32, Transient> {
             op(INPUT)
         }
+
+        #[inline(never)]
+        #[retry_runtime::retry_on_failure(policy = POLICY)]
+        pub fn call_const(&self) -> Result<u32, Transient> {
+            op(INPUT)
+        }
     }
 
     pub static CLIENT: Client = Client { policy: POLICY };
 
-    /// The attribute with a policy read at run time.
+    /// The attribute with a policy read at run time, on a method.
     #[inline(never)]
     pub fn ours_attr_runtime_policy() -> Result<u32, Transient> {
         black_box(&CLIENT).call()
+    }
+
+    /// The same method with a constant policy: the pair measures the runtime policy alone.
+    #[inline(never)]
+    pub fn ours_attr_const_method() -> Result<u32, Transient> {
+        black_box(&CLIENT).call_const()
     }
 
     #[inline(never)]
@@ -188,6 +200,12 @@ fn sync_success(c: &mut Criterion) {
     bench_sync!(g, "bare", sync::bare, assert_success);
     bench_sync!(g, "ours", sync::ours, assert_success);
     bench_sync!(g, "ours_attr", sync::ours_attr, assert_success);
+    bench_sync!(
+        g,
+        "ours_attr_const_method",
+        sync::ours_attr_const_method,
+        assert_success
+    );
     bench_sync!(
         g,
         "ours_attr_runtime_policy",
@@ -325,13 +343,24 @@ mod asynk {
         pub async fn call(&self) -> Result<u32, Transient> {
             op_async(INPUT).await
         }
+
+        #[inline(never)]
+        #[retry_runtime::retry_on_failure(policy = POLICY)]
+        pub async fn call_const(&self) -> Result<u32, Transient> {
+            op_async(INPUT).await
+        }
     }
 
     pub static CLIENT: Client = Client { policy: POLICY };
 
-    /// The attribute with a policy read at run time.
+    /// The attribute with a policy read at run time, on a method.
     pub async fn ours_attr_runtime_policy() -> Result<u32, Transient> {
         black_box(&CLIENT).call().await
+    }
+
+    /// The same method with a constant policy: the pair measures the runtime policy alone.
+    pub async fn ours_attr_const_method() -> Result<u32, Transient> {
+        black_box(&CLIENT).call_const().await
     }
 
     #[inline(never)]
@@ -387,6 +416,12 @@ fn async_success(c: &mut Criterion) {
     bench_async(&mut g, &rt, "bare", asynk::bare);
     bench_async(&mut g, &rt, "ours", asynk::ours);
     bench_async(&mut g, &rt, "ours_attr", asynk::ours_attr);
+    bench_async(
+        &mut g,
+        &rt,
+        "ours_attr_const_method",
+        asynk::ours_attr_const_method,
+    );
     bench_async(
         &mut g,
         &rt,
