@@ -39,8 +39,12 @@ pub(crate) enum Value {
     Label { empty: &'static str },
     /// An environment variable prefix string: `"LLM"`.
     EnvPrefix,
-    /// A plain path to a constant: `MY_POLICY`.
+    /// A plain path to a constant (`MY_POLICY`), or any other expression: a policy read at
+    /// run time (`self.policy`).
     Policy,
+    /// A duration string, or an expression of type `Duration` or `Option<Duration>` evaluated
+    /// per call.
+    DurationOrExpr,
     /// A path written as a string: `"::retry_runtime"`.
     CratePath,
     /// A breaker's name: an identifier or a non-empty string.
@@ -113,10 +117,16 @@ keys! {
     }), "full";
     MaxElapsed = "max_elapsed", Value::Duration { nonzero: true }, "\"30s\"";
     /// Per-attempt timeout.
-    Timeout = "timeout", Value::Duration { nonzero: true }, "\"5s\"";
+    Timeout = "timeout", Value::DurationOrExpr, "\"5s\"";
+    /// Builds the error of a timed-out attempt.
+    TimeoutError = "timeout_error", Value::Callable, "|timed_out| MyError::Timeout(timed_out)";
     When = "when", Value::Callable, "|e| e.is_transient()";
     Unless = "unless", Value::Callable, "|e| e.is_permanent()";
     RetryAfter = "retry_after", Value::Callable, "|e| e.retry_after()";
+    /// The longest server hint honoured.
+    MaxRetryAfter = "max_retry_after", Value::Duration { nonzero: true }, "\"60s\"";
+    /// Judges an attempt's `Ok` value.
+    Validate = "validate", Value::Callable, "|v| check(v)";
     OnRetry = "on_retry", Value::Callable, "|event| log(event)";
     OnGiveUp = "on_give_up", Value::Callable, "|event| log(event)";
     Budget = "budget", Value::Label { empty: "`budget` needs a name" }, "\"api\"";
@@ -247,6 +257,7 @@ pub(crate) const RETRY: Attribute = Attribute {
             ],
         ),
         (Key::Timeout, &["attempt_timeout", "per_attempt_timeout"]),
+        (Key::TimeoutError, &["on_timeout", "timeout_err"]),
         (
             Key::When,
             &[
@@ -268,6 +279,23 @@ pub(crate) const RETRY: Attribute = Attribute {
             ],
         ),
         (Key::RetryAfter, &[]),
+        (
+            Key::MaxRetryAfter,
+            &[
+                "max_retry_after_delay",
+                "retry_after_max",
+                "max_server_delay",
+            ],
+        ),
+        (
+            Key::Validate,
+            &[
+                "validator",
+                "retry_if_result",
+                "retry_on_result",
+                "check_result",
+            ],
+        ),
         (
             Key::OnRetry,
             &["before_sleep", "before_retry", "on_backoff"],

@@ -9,9 +9,10 @@
 
 use crate::errors::Errors;
 use crate::parse::duration::format_duration;
-use crate::parse::values::{Backoff, Setting};
+use crate::parse::values::{Backoff, PolicyValue, Setting};
 use crate::parse::{BreakerArgs, Layer, RetryArgs};
 use crate::shape::Function;
+use proc_macro2::Span;
 use syn::LitStr;
 
 /// The rules between the values of one parsed attribute.
@@ -52,6 +53,17 @@ pub(crate) fn check_on_function(layer: &Layer, function: &Function, errors: &mut
 /// The rules between the keys of `#[retry_on_failure]`.
 fn check_retry(args: &RetryArgs, errors: &mut Errors) {
     check_env(&args.env, errors);
+    if let Some(policy) = &args.policy {
+        if let PolicyValue::Runtime(_) = policy.value {
+            check_beside_runtime_policy(args, policy, errors);
+        }
+    }
+    if let (Some(timeout_error), None) = (&args.timeout_error, &args.timeout) {
+        errors.error(
+            timeout_error.key_span,
+            "`timeout_error` builds the error of a timed-out attempt: it needs a `timeout`, e.g. `timeout = \"5s\"`",
+        );
+    }
     if let (Some(attempts), Some(retries)) = (&args.max_attempts, &args.max_retries) {
         errors.error(
             attempts.later_key(retries),
@@ -88,6 +100,46 @@ fn check_retry(args: &RetryArgs, errors: &mut Errors) {
             );
         }
     }
+}
+
+/// A policy read at run time carries the whole schedule: a schedule key beside it is an error
+/// at the later of the two.
+fn check_beside_runtime_policy<T>(args: &RetryArgs, policy: &Setting<T>, errors: &mut Errors) {
+    let mut report = |key: &str, at: Option<(Span, usize)>, fix: &str| {
+        if let Some((span, index)) = at {
+            let span = if index > policy.index {
+                span
+            } else {
+                policy.key_span
+            };
+            errors.error(
+                span,
+                format_args!("`{key}` and a `policy` read at run time cannot be combined: {fix}"),
+            );
+        }
+    };
+    fn at<T>(s: &Option<Setting<T>>) -> Option<(Span, usize)> {
+        s.as_ref().map(|s| (s.key_span, s.index))
+    }
+    for (key, setting) in [
+        ("max_attempts", at(&args.max_attempts)),
+        ("max_retries", at(&args.max_retries)),
+        ("backoff", at(&args.backoff)),
+        ("initial_delay", at(&args.initial_delay)),
+        ("max_delay", at(&args.max_delay)),
+        ("multiplier", at(&args.multiplier)),
+        ("jitter", at(&args.jitter)),
+        ("max_elapsed", at(&args.max_elapsed)),
+        ("max_retry_after", at(&args.max_retry_after)),
+    ] {
+        let fix = format!("set `{key}` on the policy (`RetryPolicy::{key}`, or `try_{key}` for a value from configuration)");
+        report(key, setting, &fix);
+    }
+    report(
+        "env",
+        at(&args.env),
+        "read the environment into the policy where it is built",
+    );
 }
 
 /// The rules between the keys of `#[circuit_breaker]`.

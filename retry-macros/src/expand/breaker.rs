@@ -3,11 +3,14 @@
 //! ```text
 //! {
 //!     static SITE: BreakerSite = BreakerSite::new("openai", BreakerConfig::new(), env);
-//!     match SITE.get_with(&const { BreakerConfig::new().<setters> }).try_acquire() {
+//!     let breaker = SITE.get_with(&const { BreakerConfig::new().<setters> });
+//!     match breaker.try_acquire() {
 //!         Err(open) => marker.circuit_open(open),          // Err(E::from(open)), at the name
 //!         Ok(permit) => {
 //!             let result = <body once, or the layer below>;
 //!             settle(permit, &result, &<when>);            // success, failure, or neither
+//!             // with a retry above: its flag says whether the circuit is now open, how long
+//!             if result.is_err() { flag = below_after(breaker); }
 //!             result
 //!         }
 //!     }
@@ -95,13 +98,20 @@ pub(crate) fn layer(
 
     let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
     let settle = super::private_fn_at(krate, "settle", args.when.as_ref().map(|s| &s.value));
-    let raise = open.map(|flag| {
-        if ctx.flavor.is_async() {
-            quote!(#flag = true;)
-        } else {
-            quote!(#flag.set(true);)
-        }
-    });
+    let breaker = format_ident!("__breaker", span = Span::mixed_site());
+    // The flag of a retry above: a rejection, or how long a failure left the circuit open.
+    let set_flag = |value: TokenStream| {
+        open.map(|flag| {
+            if ctx.flavor.is_async() {
+                quote!(#flag = #value;)
+            } else {
+                quote!(#flag.set(#value);)
+            }
+        })
+    };
+    let raise = set_flag(quote!(#private::Below::Rejected));
+    let note = set_flag(quote!(#private::below_after(#breaker)))
+        .map(|set| quote!(if #private::Result::is_err(&#result) { #set }));
     // Placed at the name: a missing `From<CircuitOpen>` is reported at the attribute.
     let marker_here = ctx.marker_at(name_span);
     let method = Ident::new("circuit_open", name_span);
@@ -114,7 +124,8 @@ pub(crate) fn layer(
     quote! {{
         static #site: #private::BreakerSite =
             #private::BreakerSite::new(#name_lit, #krate::BreakerConfig::new(), #env);
-        match #site.get_with(&const { #config }).try_acquire() {
+        let #breaker = #site.get_with(&const { #config });
+        match #breaker.try_acquire() {
             #private::Result::Err(#open_error) => {
                 #site_stats.rejection(#self_type);
                 #raise
@@ -123,6 +134,7 @@ pub(crate) fn layer(
             #private::Result::Ok(#permit) => {
                 let #result = #call;
                 #settle(#permit, &#result, &#when);
+                #note
                 #result
             }
         }

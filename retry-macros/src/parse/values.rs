@@ -31,6 +31,26 @@ impl<T> Setting<T> {
     }
 }
 
+/// The `policy` key: a constant, or a policy read at run time.
+#[derive(Clone)]
+pub(crate) enum PolicyValue {
+    /// A plain path (`MY_POLICY`, `Self::POLICY`): a `const` or `static`, checked at compile
+    /// time with the keys beside it.
+    Path(syn::Path),
+    /// Any other expression (`self.policy`, `&POLICIES[model]`): evaluated at the start of
+    /// every call, of type `RetryPolicy` or `&RetryPolicy`.
+    Runtime(syn::Expr),
+}
+
+/// The `timeout` key: a duration literal, or an expression evaluated per call.
+#[derive(Clone)]
+pub(crate) enum TimeoutValue {
+    /// `timeout = "5s"`: greater than zero.
+    Fixed(std::time::Duration),
+    /// `timeout = self.timeout`: a `Duration` or an `Option<Duration>`.
+    Runtime(Box<syn::Expr>),
+}
+
 /// The `backoff` key: how the base delay grows (the runtime's `Backoff`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Backoff {

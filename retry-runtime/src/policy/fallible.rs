@@ -130,6 +130,16 @@ fallible! {
     /// ```
     try_max_elapsed(d: Duration) = check_max_elapsed;
 
+    /// [`max_retry_after`](Self::max_retry_after), or the rule it breaks.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::RetryPolicy;
+    /// assert!(RetryPolicy::fixed().try_max_retry_after(Duration::ZERO).is_err());
+    /// assert!(RetryPolicy::fixed().try_max_retry_after(Duration::from_secs(90)).is_ok());
+    /// ```
+    try_max_retry_after(d: Duration) = check_max_retry_after;
+
     /// [`timeout`](Self::timeout), or the rule it breaks.
     ///
     /// ```
