@@ -81,8 +81,8 @@
 //!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
 //!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`);
 //!    `fallback.rs`: [`Fallback`], a chain of targets built at run time, and [`AllFailed`];
-//!    `serde_impls/` (feature `serde`): policies, breaker configurations and budgets read from
-//!    and written to configuration files.
+//!    `serde_impls/` (feature `serde`): policies, breaker configurations, budgets and
+//!    limiter configurations read from and written to configuration files.
 //! 3. `breaker/` (the lock-free state machine, its registry and configuration), `limit/` (the
 //!    rate limiter and the concurrency limit, their registries), `budget.rs`, `env.rs`
 //!    (environment overrides).
@@ -103,10 +103,11 @@
 //!   `tokio::time::sleep`, and per-attempt timeouts.
 //! - `tracing`: events (target `retry_runtime`) for retries (`WARN`), give-ups (`ERROR`),
 //!   fallbacks and breaker state changes (`INFO`).
-//! - `serde`: [`RetryPolicy`], [`BreakerConfig`] and [`RetryBudget`] implement `Serialize`
-//!   and `Deserialize`, so per-provider settings live in a configuration file (TOML, JSON, any
-//!   self-describing format). Field names are the attributes' keys (`max_attempts`,
-//!   `initial_delay`, `failure_rate`, ...; a budget's are `ratio`, `min_per_sec`, `ttl`);
+//! - `serde`: [`RetryPolicy`], [`BreakerConfig`], [`RetryBudget`] and [`LimiterConfig`]
+//!   implement `Serialize` and `Deserialize`, so per-provider settings live in a configuration
+//!   file (TOML, JSON, any self-describing format). Field names are the attributes' keys
+//!   (`max_attempts`, `initial_delay`, `failure_rate`, `rate`, `per`, ...; a budget's are
+//!   `ratio`, `min_per_sec`, `ttl`);
 //!   durations are duration literals of the attributes' grammar (`"200ms"`, `"1m30s"`), and
 //!   every duration written reads back; `backoff` and `jitter` take the attributes' words
 //!   (`jitter = 0.25` for a fraction). A missing field takes its default, an unknown one is an
