@@ -1,8 +1,9 @@
-//! Every key of the three attributes, declared once.
+//! Every key of the five attributes, declared once.
 //!
 //! A key's name, the kind of value it takes (with its single-value rules: bounds, "greater
 //! than zero") and the example shown in messages are declared in one line of `keys!` below; each
-//! attribute's table ([`RETRY`], [`BREAKER`], [`FALLBACK`]) lists its keys in the order of the
+//! attribute's table ([`RETRY`], [`BREAKER`], [`FALLBACK`], [`RATE_LIMIT`],
+//! [`CONCURRENCY_LIMIT`]) lists its keys in the order of the
 //! documentation with the names other retry and breaker libraries use for them. Every stage
 //! reads these tables: acceptance of a key, the "did you mean" suggestions
 //! ([`crate::suggest`]), the examples in messages, and the dispatch that stores a value, which
@@ -51,6 +52,8 @@ pub(crate) enum Value {
     BreakerName,
     /// One fallback target or a list of them: paths to functions.
     Targets,
+    /// Any expression, literals included, evaluated per call (`cost`).
+    Expr,
 }
 
 /// Declares [`Key`] and what each key is, one line a key.
@@ -150,6 +153,21 @@ keys! {
     // ---- #[fallback] ----
     To = "to", Value::Targets, "backup";
     OnFallback = "on_fallback", Value::Callable, "|event| log(event)";
+    /// Starts the next target beside a slow one.
+    HedgeAfter = "hedge_after", Value::Duration { nonzero: true }, "\"300ms\"";
+    // ---- #[rate_limit], #[concurrency_limit] ----
+    /// Cost units admitted per `per`.
+    Rate = "rate", AT_LEAST_ONE, "500";
+    Per = "per", Value::Duration { nonzero: true }, "\"1m\"";
+    Burst = "burst", AT_LEAST_ONE, "10";
+    /// Units one call uses, evaluated per call.
+    Cost = "cost", Value::Expr, "request.estimated_tokens()";
+    /// The longest a call waits for its turn or a slot.
+    MaxWait = "max_wait", Value::Duration { nonzero: false }, "\"5s\"";
+    PauseOn = "pause_on", Value::Callable, "|e| e.retry_after()";
+    LimitedError = "limited_error", Value::Callable, "|limited| MyError::Limited(limited)";
+    /// Calls in flight at once.
+    Max = "max", AT_LEAST_ONE, "8";
 }
 
 impl Key {
@@ -400,19 +418,119 @@ pub(crate) const FALLBACK: Attribute = Attribute {
             &["fallback_condition", "fallback_if", "fallback_on"],
         ),
         (Key::OnFallback, &["on_switch"]),
+        (
+            Key::HedgeAfter,
+            &[
+                "hedge_delay",
+                "hedging_delay",
+                "hedge",
+                "hedge_timeout",
+                "delay",
+            ],
+        ),
         (Key::Crate, &["crate_path", "krate"]),
     ],
 };
 
-/// The three attributes' tables.
-pub(crate) const ATTRIBUTES: [&Attribute; 3] = [&RETRY, &BREAKER, &FALLBACK];
+/// Other libraries' names for a rate per minute: the message adds `per = "1m"`.
+pub(crate) const PER_MINUTE: &[&str] = &["rpm", "requests_per_minute", "tpm", "tokens_per_minute"];
 
-/// Which of the three attributes.
+/// `#[rate_limit(...)]`.
+pub(crate) const RATE_LIMIT: Attribute = Attribute {
+    name: "rate_limit",
+    keys: &[
+        (Key::Name, &["id", "limiter"]),
+        (
+            Key::Rate,
+            &[
+                "rpm",
+                "requests_per_minute",
+                "tpm",
+                "tokens_per_minute",
+                "rps",
+                "requests_per_second",
+                "limit",
+                "quota",
+                "permits_per_period",
+                "limit_for_period",
+            ],
+        ),
+        (
+            Key::Per,
+            &[
+                "period",
+                "interval",
+                "window",
+                "refresh_period",
+                "limit_refresh_period",
+            ],
+        ),
+        (
+            Key::Burst,
+            &["burst_size", "capacity", "bucket_size", "max_burst"],
+        ),
+        (Key::Cost, &["weight", "tokens", "units", "permits"]),
+        (
+            Key::MaxWait,
+            &[
+                "timeout",
+                "timeout_duration",
+                "wait",
+                "max_delay",
+                "acquire_timeout",
+            ],
+        ),
+        (Key::PauseOn, &["retry_after", "pause", "backoff_on"]),
+        (
+            Key::LimitedError,
+            &["on_limited", "error", "rejected_error", "on_rejected"],
+        ),
+        (Key::Crate, &["crate_path", "krate"]),
+    ],
+};
+
+/// `#[concurrency_limit(...)]`.
+pub(crate) const CONCURRENCY_LIMIT: Attribute = Attribute {
+    name: "concurrency_limit",
+    keys: &[
+        (Key::Name, &["id", "limiter", "bulkhead"]),
+        (
+            Key::Max,
+            &[
+                "max_concurrent",
+                "max_concurrency",
+                "max_concurrent_calls",
+                "max_in_flight",
+                "permits",
+                "limit",
+                "concurrency",
+                "size",
+            ],
+        ),
+        (
+            Key::MaxWait,
+            &["timeout", "max_wait_duration", "wait", "acquire_timeout"],
+        ),
+        (
+            Key::LimitedError,
+            &["on_limited", "error", "rejected_error", "on_rejected"],
+        ),
+        (Key::Crate, &["crate_path", "krate"]),
+    ],
+};
+
+/// The attributes' tables.
+pub(crate) const ATTRIBUTES: [&Attribute; 5] =
+    [&RETRY, &BREAKER, &FALLBACK, &RATE_LIMIT, &CONCURRENCY_LIMIT];
+
+/// Which of the attributes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     Retry,
     Breaker,
     Fallback,
+    RateLimit,
+    ConcurrencyLimit,
 }
 
 impl Kind {
@@ -422,6 +540,8 @@ impl Kind {
             Kind::Retry => &RETRY,
             Kind::Breaker => &BREAKER,
             Kind::Fallback => &FALLBACK,
+            Kind::RateLimit => &RATE_LIMIT,
+            Kind::ConcurrencyLimit => &CONCURRENCY_LIMIT,
         }
     }
 
@@ -432,8 +552,14 @@ impl Kind {
 
     /// The attribute called `name` (the last segment of its path).
     pub(crate) fn from_name(name: &str) -> Option<Kind> {
-        [Kind::Retry, Kind::Breaker, Kind::Fallback]
-            .into_iter()
-            .find(|kind| kind.name() == name)
+        [
+            Kind::Retry,
+            Kind::Breaker,
+            Kind::Fallback,
+            Kind::RateLimit,
+            Kind::ConcurrencyLimit,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == name)
     }
 }

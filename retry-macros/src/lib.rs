@@ -83,3 +83,15 @@ pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn fallback(args: TokenStream, item: TokenStream) -> TokenStream {
     driver::expand(Kind::Fallback, args.into(), item.into()).into()
 }
+
+/// Paces calls through a named rate limiter: see `retry_runtime::rate_limit`.
+#[proc_macro_attribute]
+pub fn rate_limit(args: TokenStream, item: TokenStream) -> TokenStream {
+    driver::expand(Kind::RateLimit, args.into(), item.into()).into()
+}
+
+/// Bounds the calls in flight under a name: see `retry_runtime::concurrency_limit`.
+#[proc_macro_attribute]
+pub fn concurrency_limit(args: TokenStream, item: TokenStream) -> TokenStream {
+    driver::expand(Kind::ConcurrencyLimit, args.into(), item.into()).into()
+}

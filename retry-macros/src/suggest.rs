@@ -15,6 +15,13 @@ use crate::keys::{Attribute, Key, ATTRIBUTES};
 /// `unknown key `base_delay`; did you mean `initial_delay`?`.
 pub(crate) fn unknown_key(word: &str, attribute: &Attribute) -> String {
     if let Some(key) = key_alias(word, attribute) {
+        if key == Key::Rate
+            && alias(word, crate::keys::PER_MINUTE.iter().map(|&a| (a, ()))).is_some()
+        {
+            return format!(
+                "unknown key `{word}`; did you mean `rate` with `per = \"1m\"`? e.g. `rate = 500, per = \"1m\"`"
+            );
+        }
         return format!("unknown key `{word}`; did you mean `{}`?", key.name());
     }
     let others = || {

@@ -20,7 +20,7 @@ pub(crate) fn check_layer(layer: &Layer, errors: &mut Errors) {
     match layer {
         Layer::Retry(args) => check_retry(args, errors),
         Layer::Breaker(args) => check_breaker(args, errors),
-        Layer::Fallback(_) => {}
+        Layer::Fallback(_) | Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
     }
 }
 
@@ -37,9 +37,17 @@ pub(crate) fn check_on_function(layer: &Layer, function: &Function, errors: &mut
                 }
             }
         }
-        Layer::Breaker(_) => {}
+        Layer::Breaker(_) | Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
         // Every argument needs a name to be passed on.
-        Layer::Fallback(_) => {
+        Layer::Fallback(args) => {
+            if let Some(hedge) = &args.hedge_after {
+                if !function.flavor.is_async() {
+                    errors.error(
+                        hedge.key_span,
+                        "`hedge_after` applies only to async functions: it runs targets side by side, which a sync function cannot",
+                    );
+                }
+            }
             for pat in function.unnamed_args() {
                 errors.error_spanned_by(
                     pat,

@@ -40,6 +40,8 @@ pub(crate) enum GiveUp {
     MaxElapsed,
     /// The retry budget refused the retry.
     Budget,
+    /// A rate limit or concurrency limit below the retry refused the attempt.
+    Limited,
 }
 
 impl GiveUp {
@@ -52,6 +54,7 @@ impl GiveUp {
             GiveUp::HintTooLong => "retry-after hint beyond max_retry_after",
             GiveUp::MaxElapsed => "max_elapsed reached",
             GiveUp::Budget => "retry budget refused",
+            GiveUp::Limited => "limiter refused the call",
         }
     }
 }
@@ -142,6 +145,15 @@ fn fallback_event<E, S: ShowError<E>>(
         error = S::ACTIVE.then(|| tracing::field::display(Shown(error, show))),
         "falling back",
     );
+}
+
+/// The `INFO` event of a hedge: `function`'s `from` has run `hedge_after` without an answer,
+/// so `to` starts beside it. Compiled to nothing without the `tracing` feature.
+#[inline]
+#[allow(unused_variables)]
+pub(crate) fn hedge(function: &'static str, from: &str, to: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::info!(target: "retry_runtime", function, from, to, "hedging: starting the next target");
 }
 
 /// The `ERROR` event of a user hook (`hook`, of the breaker or other item `owner`) whose panic

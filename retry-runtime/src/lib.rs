@@ -192,6 +192,8 @@ mod env;
 mod error;
 mod events;
 mod fallback;
+#[cfg(feature = "tokio")]
+mod hedge;
 mod limit;
 #[cfg(feature = "metrics")]
 mod metrics;
@@ -219,8 +221,8 @@ pub use error::{AttemptTimedOut, TimeoutError};
 pub use fallback::{AllFailed, Fallback};
 pub use limit::{
     concurrency_limit, concurrency_limits, limiter, limiters, register_concurrency_limit,
-    register_limiter, ConcurrencyLimit, ConcurrencyPermit, ConcurrencySnapshot, LimiterConfig,
-    LimiterSnapshot, RateLimited, RateLimiter,
+    register_limiter, ConcurrencyLimit, ConcurrencyPermit, ConcurrencySnapshot, LimitedError,
+    LimiterConfig, LimiterSnapshot, RateLimited, RateLimiter,
 };
 pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
@@ -243,3 +245,11 @@ pub use retry_macros::circuit_breaker;
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/fallback.md")]
 pub use retry_macros::fallback;
+
+#[cfg(feature = "macros")]
+#[doc = include_str!("../docs/rate_limit.md")]
+pub use retry_macros::rate_limit;
+
+#[cfg(feature = "macros")]
+#[doc = include_str!("../docs/concurrency_limit.md")]
+pub use retry_macros::concurrency_limit;

@@ -63,6 +63,13 @@ fn attempts_counter(function: &'static str) -> Counter {
     counter!("retry_attempts_total", "function" => function)
 }
 
+/// A hedge of `function`: one more target started beside the running one.
+#[cold]
+#[inline(never)]
+pub(crate) fn hedge(function: &'static str) {
+    counter!("retry_hedges_total", "function" => function).increment(1);
+}
+
 /// A give-up of `function`, by `reason`.
 #[cold]
 #[inline(never)]
@@ -74,6 +81,7 @@ pub(crate) fn give_up(function: &'static str, reason: GiveUp) {
         GiveUp::HintTooLong => "hint",
         GiveUp::MaxElapsed => "elapsed",
         GiveUp::Budget => "budget",
+        GiveUp::Limited => "limited",
     };
     counter!("retry_give_ups_total", "function" => function, "reason" => reason).increment(1);
 }

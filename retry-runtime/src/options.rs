@@ -392,6 +392,14 @@ pub trait RetryOptions<E> {
     fn rejected_below(&self) -> bool {
         false
     }
+    /// Whether the attempt that just failed was refused by a limiter below the retry (a
+    /// `#[rate_limit]` or `#[concurrency_limit]` in the same stack); then
+    /// [`rejected_below`](Self::rejected_below) is true too, and the give-up's reason is
+    /// `limited`.
+    #[inline(always)]
+    fn limited_below(&self) -> bool {
+        false
+    }
     /// How much longer a breaker below the retry stays open after the attempt that just
     /// failed (`None`: not open, or no breaker). A next attempt within that time would be
     /// rejected, so the retry gives up instead of sleeping into it.
@@ -490,6 +498,10 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     #[inline(always)]
     fn rejected_below(&self) -> bool {
         self.option.rejected_below() || self.below.rejected_below()
+    }
+    #[inline(always)]
+    fn limited_below(&self) -> bool {
+        self.option.limited_below() || self.below.limited_below()
     }
     #[inline(always)]
     fn open_below(&self) -> Option<Duration> {

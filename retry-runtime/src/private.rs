@@ -16,6 +16,8 @@ pub use crate::__retry_async_loop as retry_async_loop;
 pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
+#[cfg(feature = "tokio")]
+pub use crate::hedge::{hedge, Racers};
 pub use crate::limit::{ConcurrencyLimitSite, RateLimitSite};
 #[cfg(debug_assertions)]
 pub use crate::probe::{probe, Probe};
@@ -166,6 +168,18 @@ impl<T, E> Marker<Result<T, E>> {
         Err(E::from(open))
     }
 
+    /// Types a `limited_error`: builds the error of a call a limiter refused.
+    #[inline(always)]
+    pub fn limited_error<F: Fn(crate::RateLimited) -> E>(&self, f: F) -> F {
+        f
+    }
+
+    /// Types a `pause_on`: how long a rate limiter admits nothing after an error.
+    #[inline(always)]
+    pub fn pause_on<F: Fn(&E) -> Option<Duration>>(&self, f: F) -> F {
+        f
+    }
+
     /// Types an `on_fallback` hook.
     #[inline(always)]
     pub fn fallback_hook<F: Fn(&FallbackEvent<'_, E>)>(&self, f: F) -> F {
@@ -308,12 +322,18 @@ pub enum Below {
     Rejected,
     /// The attempt ran and failed, and the circuit stays open this much longer.
     OpenFor(Duration),
+    /// A limiter (`#[rate_limit]`, `#[concurrency_limit]`) refused the attempt: it never ran.
+    Limited,
 }
 
 /// After an attempt that failed through `breaker`: whether the circuit is now open, and for
-/// how long (the expansion asks it only for an `Err`).
+/// how long (the expansion asks it only for an `Err`). `before` is the flag as the layers
+/// below the breaker left it: a limiter's refusal stays what the retry above reads.
 #[cold]
-pub fn below_after(breaker: &crate::breaker::CircuitBreaker) -> Below {
+pub fn below_after(breaker: &crate::breaker::CircuitBreaker, before: Below) -> Below {
+    if before == Below::Limited {
+        return before;
+    }
     match breaker.open_for() {
         Some(open) => Below::OpenFor(open),
         None => Below::Admitted,
@@ -342,7 +362,11 @@ impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
     admits_every_attempt!();
     #[inline(always)]
     fn rejected_below(&self) -> bool {
-        self.0.below() == Below::Rejected
+        matches!(self.0.below(), Below::Rejected | Below::Limited)
+    }
+    #[inline(always)]
+    fn limited_below(&self) -> bool {
+        self.0.below() == Below::Limited
     }
     #[inline(always)]
     fn open_below(&self) -> Option<Duration> {
@@ -357,6 +381,39 @@ impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
 #[inline(always)]
 pub fn stop_if<'p, O, S: Raised>(retry: Retry<'p, O>, raised: S) -> Retry<'p, With<O, StopIf<S>>> {
     retry.with(StopIf(raised))
+}
+
+/// After a call admitted by a rate limiter: its `pause_on` asked about an error, and the
+/// limiter paused for the answer.
+#[inline(always)]
+pub fn pause_after<T, E, F: Fn(&E) -> Option<Duration>>(
+    limiter: &crate::RateLimiter,
+    result: &Result<T, E>,
+    pause_on: &F,
+) {
+    if let Err(error) = result {
+        if let Some(pause) = pause_on(error) {
+            limiter.pause(pause);
+        }
+    }
+}
+
+/// A hedge at `site`: `to` started beside `from`, which has run `hedge_after` (statistics,
+/// metrics, the `INFO` event).
+#[cold]
+#[inline(never)]
+pub fn hedged(site: &'static Site, self_type: Option<SelfType>, from: &str, to: &str) {
+    site.hedge(self_type);
+    #[cfg(feature = "metrics")]
+    crate::metrics::hedge(site.name(self_type));
+    crate::events::hedge(site.name(self_type), from, to);
+}
+
+/// A call refused by a limiter of the function at `site`: counted in its statistics.
+#[cold]
+#[inline(never)]
+pub fn limited(site: &'static Site, self_type: Option<SelfType>) {
+    site.limited(self_type);
 }
 
 /// `initial_delay` and `max_delay` set together over a `policy = P`, checked against each

@@ -106,6 +106,11 @@ pub struct SiteStats {
     pub rejections: u64,
     /// Retries the function's retry budget refused.
     pub budget_refusals: u64,
+    /// Calls (or attempts, under a retry) refused by a `#[rate_limit]` or
+    /// `#[concurrency_limit]` of the function.
+    pub limited: u64,
+    /// Hedges: fallback targets started beside a running one by `hedge_after`.
+    pub hedges: u64,
 }
 
 impl fmt::Display for SiteStats {
@@ -119,7 +124,15 @@ impl fmt::Display for SiteStats {
             self.fallbacks,
             self.rejections,
             self.budget_refusals
-        )
+        )?;
+        // Only when they happened, so a function without limiters or hedging reads as before.
+        if self.limited > 0 {
+            write!(f, ", {} limited", self.limited)?;
+        }
+        if self.hedges > 0 {
+            write!(f, ", {} hedges", self.hedges)?;
+        }
+        Ok(())
     }
 }
 
@@ -166,7 +179,9 @@ const GIVE_UP: usize = 1;
 const FALLBACK: usize = 2;
 const REJECTION: usize = 3;
 const BUDGET_REFUSAL: usize = 4;
-const EVENTS: usize = 5;
+const LIMITED: usize = 5;
+const HEDGE: usize = 6;
+const EVENTS: usize = 7;
 
 impl Site {
     /// The site of the function (or method) named `name`.
@@ -251,6 +266,34 @@ impl Site {
         self.count(REJECTION, self_type);
     }
 
+    /// Counts a call refused by a limiter of the function (the limiter attributes call it).
+    ///
+    /// ```
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("site_doc_limited");
+    /// SITE.limited(None);
+    /// let s = retry_runtime::stats().into_iter().find(|s| s.function == "site_doc_limited").unwrap();
+    /// assert_eq!(s.limited, 1);
+    /// ```
+    #[cold]
+    #[inline(never)]
+    pub fn limited(&'static self, self_type: Option<fn() -> &'static str>) {
+        self.count(LIMITED, self_type);
+    }
+
+    /// Counts a hedge: a fallback target started beside a running one (`hedge_after`).
+    ///
+    /// ```
+    /// static SITE: retry_runtime::__private::Site = retry_runtime::__private::Site::new("site_doc_hedge");
+    /// SITE.hedge(None);
+    /// let s = retry_runtime::stats().into_iter().find(|s| s.function == "site_doc_hedge").unwrap();
+    /// assert_eq!(s.hedges, 1);
+    /// ```
+    #[cold]
+    #[inline(never)]
+    pub fn hedge(&'static self, self_type: Option<fn() -> &'static str>) {
+        self.count(HEDGE, self_type);
+    }
+
     /// The current counts.
     ///
     /// ```
@@ -265,6 +308,8 @@ impl Site {
             fallbacks: self.counts.sum(FALLBACK),
             rejections: self.counts.sum(REJECTION),
             budget_refusals: self.counts.sum(BUDGET_REFUSAL),
+            limited: self.counts.sum(LIMITED),
+            hedges: self.counts.sum(HEDGE),
         }
     }
 

@@ -110,7 +110,15 @@ pub(crate) fn layer(
         })
     };
     let raise = set_flag(quote!(#private::Below::Rejected));
-    let note = set_flag(quote!(#private::below_after(#breaker)))
+    // A limiter below that refused the attempt keeps its word (`below_after` keeps it).
+    let before = open.map(|flag| {
+        if ctx.flavor.is_async() {
+            quote!(#flag)
+        } else {
+            quote!(#flag.get())
+        }
+    });
+    let note = set_flag(quote!(#private::below_after(#breaker, #before)))
         .map(|set| quote!(if #private::Result::is_err(&#result) { #set }));
     // Placed at the name: a missing `From<CircuitOpen>` is reported at the attribute.
     let marker_here = ctx.marker_at(name_span);

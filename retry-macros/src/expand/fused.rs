@@ -5,7 +5,9 @@ use proc_macro2::Span;
 use quote::{format_ident, quote};
 use syn::{Block, Ident};
 
-use super::{breaker, crate_import, fallback, respan, retry, runtime_path, FnContext, Wrapped};
+use super::{
+    breaker, crate_import, fallback, limit, respan, retry, runtime_path, FnContext, Wrapped,
+};
 use crate::parse::Layer;
 use crate::shape::PassedArg;
 
@@ -19,8 +21,8 @@ pub(crate) fn fused_body(
     body: Block,
     return_span: Span,
 ) -> Block {
-    // The flag a rejecting breaker raises for the nearest retry above it (a fallback in
-    // between takes the rejection over instead).
+    // The flag a rejecting breaker or refusing limiter raises for the nearest retry above it
+    // (a fallback in between takes the rejection over instead).
     let mut flags: Vec<Option<Ident>> = Vec::with_capacity(layers.len());
     let mut current: Option<Ident> = None;
     for (i, layer) in layers.iter().enumerate() {
@@ -33,7 +35,7 @@ pub(crate) fn fused_body(
                 ))
             }
             Layer::Fallback(_) => current = None,
-            Layer::Breaker(_) => {}
+            Layer::Breaker(_) | Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
         }
         flags.push(current.clone());
     }
@@ -41,7 +43,7 @@ pub(crate) fn fused_body(
         layers[i + 1..]
             .iter()
             .take_while(|l| !matches!(l, Layer::Retry(_) | Layer::Fallback(_)))
-            .any(|l| matches!(l, Layer::Breaker(_)))
+            .any(|l| matches!(l, Layer::Breaker(_)) || l.is_limiter())
     };
     let retry_above = |i: usize| layers[..i].iter().any(|l| matches!(l, Layer::Retry(_)));
 
@@ -57,7 +59,7 @@ pub(crate) fn fused_body(
         };
         let below = layers[r + 1..]
             .iter()
-            .take_while(|l| matches!(l, Layer::Breaker(_)))
+            .take_while(|l| matches!(l, Layer::Breaker(_)) || l.is_limiter())
             .count();
         let name = format_ident!("__retry_validate_{}", r, span = Span::mixed_site());
         let krate = runtime_path(layer.krate());
@@ -84,6 +86,10 @@ pub(crate) fn fused_body(
             }
             Layer::Breaker(b) => breaker::layer(ctx, &krate, b, inner, flags[i].as_ref()),
             Layer::Fallback(f) => fallback::layer(ctx, &krate, f, passed, inner, retry_above(i)),
+            Layer::RateLimit(r) => limit::rate_layer(ctx, &krate, r, inner, flags[i].as_ref()),
+            Layer::ConcurrencyLimit(c) => {
+                limit::concurrency_layer(ctx, &krate, c, inner, flags[i].as_ref())
+            }
         };
         inner = Wrapped::Layer(expr);
     }

@@ -19,6 +19,7 @@ use crate::shape::Flavor;
 mod breaker;
 mod fallback;
 pub(crate) mod fused;
+mod limit;
 mod retry;
 
 /// What every layer of one expansion shares.

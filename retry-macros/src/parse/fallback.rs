@@ -22,6 +22,8 @@ pub(crate) struct FallbackArgs {
     pub(crate) when: Option<Setting<Expr>>,
     /// `on_fallback = <expr>`: any expression but a literal.
     pub(crate) on_fallback: Option<Setting<Expr>>,
+    /// `hedge_after = "300ms"`: greater than zero; async functions only.
+    pub(crate) hedge_after: Option<Setting<std::time::Duration>>,
     /// `crate = "..."`, as in [`RetryArgs::krate`].
     pub(crate) krate: Option<Setting<syn::Path>>,
 }
@@ -78,6 +80,7 @@ impl FallbackArgs {
             Key::To => self.to = Some(given.wrap(fallback_targets(given.value, errors))),
             Key::When => self.when = given.callable(errors),
             Key::OnFallback => self.on_fallback = given.callable(errors),
+            Key::HedgeAfter => self.hedge_after = given.duration(errors),
             Key::Crate => self.krate = given.krate(errors),
             other => unreachable!("`{}` is not a key of #[fallback]", other.name()),
         }

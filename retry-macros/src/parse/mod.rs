@@ -20,11 +20,13 @@ pub(crate) mod duration;
 mod duration_grammar;
 mod fallback;
 mod items;
+mod limit;
 mod retry;
 pub(crate) mod values;
 
 pub(crate) use breaker::BreakerArgs;
 pub(crate) use fallback::FallbackArgs;
+pub(crate) use limit::{ConcurrencyLimitArgs, RateLimitArgs};
 pub(crate) use retry::RetryArgs;
 
 /// One parsed attribute of a stack.
@@ -32,6 +34,8 @@ pub(crate) enum Layer {
     Retry(Box<RetryArgs>),
     Breaker(Box<BreakerArgs>),
     Fallback(Box<FallbackArgs>),
+    RateLimit(Box<RateLimitArgs>),
+    ConcurrencyLimit(Box<ConcurrencyLimitArgs>),
 }
 
 impl Layer {
@@ -51,6 +55,14 @@ impl Layer {
                 let (args, errors) = FallbackArgs::parse(tokens, attr_span);
                 (Layer::Fallback(Box::new(args)), errors)
             }
+            Kind::RateLimit => {
+                let (args, errors) = RateLimitArgs::parse(tokens, attr_span);
+                (Layer::RateLimit(Box::new(args)), errors)
+            }
+            Kind::ConcurrencyLimit => {
+                let (args, errors) = ConcurrencyLimitArgs::parse(tokens, attr_span);
+                (Layer::ConcurrencyLimit(Box::new(args)), errors)
+            }
         }
     }
 
@@ -60,7 +72,14 @@ impl Layer {
             Layer::Retry(a) => &a.krate,
             Layer::Breaker(a) => &a.krate,
             Layer::Fallback(a) => &a.krate,
+            Layer::RateLimit(a) => &a.krate,
+            Layer::ConcurrencyLimit(a) => &a.krate,
         }
+    }
+
+    /// Whether it is one of the limiters.
+    pub(crate) fn is_limiter(&self) -> bool {
+        matches!(self, Layer::RateLimit(_) | Layer::ConcurrencyLimit(_))
     }
 }
 

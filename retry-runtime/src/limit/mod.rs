@@ -42,7 +42,7 @@ mod waiting;
 pub use concurrency::{ConcurrencyLimit, ConcurrencyPermit};
 pub use config::LimiterConfig;
 pub use rate::RateLimiter;
-pub use refused::RateLimited;
+pub use refused::{LimitedError, RateLimited};
 pub use registry::{
     concurrency_limit, concurrency_limits, limiter, limiters, register_concurrency_limit,
     register_limiter, ConcurrencyLimitSite, RateLimitSite,

@@ -105,7 +105,49 @@ impl RateLimited {
     pub const fn retry_in(&self) -> Duration {
         self.retry_in
     }
+
+    /// This refusal as the error type of a call, `E::from(self)`. The attributes
+    /// `#[rate_limit]` and `#[concurrency_limit]` convert with it when no `limited_error` is
+    /// given, so a missing conversion is reported at the attribute's name with a message saying
+    /// how to add one.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// use retry_runtime::RateLimited;
+    /// #[derive(Debug, PartialEq)]
+    /// enum Error { Busy(&'static str) }
+    /// impl From<RateLimited> for Error {
+    ///     fn from(l: RateLimited) -> Self { Error::Busy(l.name()) }
+    /// }
+    /// let e: Error = RateLimited::new("openai", Duration::from_secs(1)).into_error();
+    /// assert_eq!(e, Error::Busy("openai"));
+    /// ```
+    pub fn into_error<E: LimitedError>(self) -> E {
+        E::from(self)
+    }
 }
+
+/// Implemented by every error type that can hold a [`RateLimited`] (every `E:
+/// From<RateLimited>`): what `#[rate_limit]` and `#[concurrency_limit]` ask of the function's
+/// error type when no `limited_error` builds it.
+///
+/// ```
+/// use retry_runtime::{LimitedError, RateLimited};
+/// #[derive(Debug)]
+/// struct Error;
+/// impl From<RateLimited> for Error {
+///     fn from(_: RateLimited) -> Self { Error }
+/// }
+/// fn takes_refusals<E: LimitedError>() {}
+/// takes_refusals::<Error>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a limiter needs `{Self}: From<retry_runtime::RateLimited>`: a refused call must become an error of this type",
+    label = "needs `From<RateLimited>`",
+    note = "build the error with `limited_error = |limited| ...` on the attribute, or add a variant, e.g. with thiserror: `#[error(transparent)] Limited(#[from] retry_runtime::RateLimited)`"
+)]
+pub trait LimitedError: From<RateLimited> {}
+impl<E: From<RateLimited>> LimitedError for E {}
 
 impl fmt::Display for RateLimited {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -152,7 +152,12 @@ impl<O> Retry<'_, O> {
         }
         // 1. A rejected attempt, or a permanent error.
         if rejected {
-            return self.give_up::<E, C>(state, error, GiveUp::CircuitOpen);
+            let reason = if options.limited_below() {
+                GiveUp::Limited
+            } else {
+                GiveUp::CircuitOpen
+            };
+            return self.give_up::<E, C>(state, error, reason);
         }
         if options.unless(error) == Some(true) || options.when(error) == Some(false) {
             return self.give_up::<E, C>(state, error, GiveUp::Permanent);
