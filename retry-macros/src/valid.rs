@@ -20,7 +20,23 @@ pub(crate) fn check_layer(layer: &Layer, errors: &mut Errors) {
     match layer {
         Layer::Retry(args) => check_retry(args, errors),
         Layer::Breaker(args) => check_breaker(args, errors),
-        Layer::Fallback(_) | Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
+        Layer::Fallback(args) => check_fallback(args, errors),
+        Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
+    }
+}
+
+/// The rules between the keys of `#[fallback]`.
+fn check_fallback(args: &crate::parse::FallbackArgs, errors: &mut Errors) {
+    if let (Some(hedge), Some(to)) = (&args.hedge_after, &args.to) {
+        if to.value.len() > 11 {
+            errors.error(
+                hedge.key_span,
+                format_args!(
+                    "`hedge_after` races at most 11 targets besides the function, and `to` lists {}",
+                    to.value.len()
+                ),
+            );
+        }
     }
 }
 

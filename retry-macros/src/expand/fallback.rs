@@ -161,6 +161,9 @@ pub(crate) fn layer(
         };
     }
 
+    if let (Some(after), true) = (&args.hedge_after, ctx.flavor.is_async()) {
+        return hedged(ctx, krate, args, params, inner, after.value, &names);
+    }
     let primary = inner.run_once(ctx, krate);
     quote! {
         match #primary {
@@ -168,4 +171,100 @@ pub(crate) fn layer(
             #private::Result::Err(#error) => #chain,
         }
     }
+}
+
+/// The fallback layer with `hedge_after` (async only): the primary and every target as pinned
+/// futures, raced by the runtime's `hedge`, which starts each when the one before it has run
+/// `after` or failed. Every target may run beside another, so each gets its own clone of an
+/// owned argument (made only when it starts).
+fn hedged(
+    ctx: &FnContext,
+    krate: &TokenStream,
+    args: &FallbackArgs,
+    params: &[PassedArg],
+    inner: Wrapped,
+    after: std::time::Duration,
+    names: &[TokenStream],
+) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let targets = &args.to.as_ref().expect("a missing `to` was reported").value;
+    let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
+    let switches = super::private_fn_at(krate, "switches", args.when.as_ref().map(|s| &s.value));
+    let hook = ctx.typed(
+        krate,
+        args.on_fallback.as_ref().map(|s| &s.value),
+        "fallback_hook",
+    );
+    let (site, self_type) = (&ctx.site, ctx.self_type());
+    let show_error = ctx.pick_show_error(krate);
+    let (when_value, hook_value) = (
+        format_ident!("__hedge_when", span = Span::mixed_site()),
+        format_ident!("__hedge_hook", span = Span::mixed_site()),
+    );
+    let (error, from, to) = (
+        format_ident!("__hedge_error", span = Span::mixed_site()),
+        format_ident!("__hedge_from", span = Span::mixed_site()),
+        format_ident!("__hedge_to", span = Span::mixed_site()),
+    );
+    let names_value = format_ident!("__hedge_names", span = Span::mixed_site());
+
+    let mut futures = Vec::new();
+    let mut lets = TokenStream::new();
+    let primary = inner.run_once(ctx, krate);
+    let first = format_ident!("__hedge_0", span = Span::mixed_site());
+    lets.extend(quote!(let #first = ::core::pin::pin!(async { #primary });));
+    futures.push(first);
+    for (k, target) in targets.iter().enumerate() {
+        let call_args = target_args(params, krate, true);
+        let span = target.span();
+        let marker_here = ctx.marker_at(span);
+        let types: Option<Vec<&TokenStream>> = params.iter().map(|p| p.ty.as_ref()).collect();
+        let invoke = match types {
+            Some(types) => {
+                let private_here = respan(&private, span);
+                let tuple = if params.is_empty() {
+                    quote_spanned!(span=> ())
+                } else {
+                    quote_spanned!(span=> (#call_args,))
+                };
+                let types = respan_deep(quote!((#(#types,)*)), span);
+                quote_spanned!(span=> #private_here::call_target::<#types, _, _>(#target, #tuple))
+            }
+            None => quote_spanned!(span=> #target(#call_args)),
+        };
+        let out = syn::Ident::new("__fallback_out", span);
+        let future = format_ident!("__hedge_{}", k + 1, span = Span::mixed_site());
+        lets.extend(quote_spanned! {span=>
+            #[allow(clippy::used_underscore_binding)]
+            let #future = ::core::pin::pin!(async {
+                let #out = #invoke.await;
+                #marker_here.fallback_result(#out)
+            });
+        });
+        futures.push(future);
+    }
+    let after = super::duration_tokens(after);
+    let count = names.len();
+    quote! {{
+        let #when_value = #when;
+        let #hook_value = #hook;
+        #lets
+        #private::hedge(
+            #after,
+            (#(#futures,)*),
+            |#error| #switches(&#when_value, #error),
+            |#error, #from: usize, #to: usize| {
+                let #names_value: [&'static str; #count] = [#(#names),*];
+                #private::fell_back(
+                    &#hook_value, #error, #names_value[#from], #names_value[#to],
+                    &#site, #self_type, &#show_error,
+                );
+            },
+            |#from: usize, #to: usize| {
+                let #names_value: [&'static str; #count] = [#(#names),*];
+                #private::hedged(&#site, #self_type, #names_value[#from], #names_value[#to]);
+            },
+        )
+        .await
+    }}
 }
