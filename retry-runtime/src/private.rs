@@ -168,9 +168,13 @@ impl<T, E> Marker<Result<T, E>> {
         Err(E::from(open))
     }
 
-    /// Types a `limited_error`: builds the error of a call a limiter refused.
+    /// Types a `limited_error`: builds the error of a call a limiter refused. Opaque, so a
+    /// closure of the wrong type is reported here only.
     #[inline(always)]
-    pub fn limited_error<F: Fn(crate::RateLimited) -> E>(&self, f: F) -> F {
+    pub fn limited_error<F: Fn(crate::RateLimited) -> E>(
+        &self,
+        f: F,
+    ) -> impl Fn(crate::RateLimited) -> E {
         f
     }
 

@@ -161,7 +161,7 @@ fn other_attributes_aliases() {
 fn nothing_close_lists_the_keys() {
     assert_eq!(
         unknown_key("colour", &FALLBACK),
-        "unknown key `colour`; expected one of `to`, `when`, `on_fallback`, `crate`"
+        "unknown key `colour`; expected one of `to`, `when`, `on_fallback`, `hedge_after`, `crate`"
     );
     let message = unknown_key("banana", &RETRY);
     assert!(message.starts_with("unknown key `banana`; expected one of `max_attempts`, "));
