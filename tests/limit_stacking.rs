@@ -178,3 +178,22 @@ async fn the_documented_order_sends_a_refusal_to_the_fallback() {
         0
     );
 }
+
+// ---- a refusal is no verdict on the backend: the breaker above does not count it ----
+
+#[circuit_breaker(limit_stack_verdict, failure_threshold = 2, reset_timeout = "60s")]
+#[rate_limit(limit_stack_verdict_rate, rate = 1, per = "1h", max_wait = "0s")]
+fn breaker_over_refusals() -> Result<u32, ApiError> {
+    Ok(1)
+}
+
+#[test]
+fn a_breaker_above_a_limiter_does_not_count_its_refusals_as_failures() {
+    assert_eq!(breaker_over_refusals(), Ok(1));
+    for _ in 0..10 {
+        assert_eq!(breaker_over_refusals(), Err(ApiError::Limited));
+    }
+    let cb = breaker("limit_stack_verdict").unwrap();
+    assert_eq!(cb.state(), retry_runtime::State::Closed);
+    assert_eq!(cb.snapshot().consecutive_failures, 0);
+}

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use metrics_exporter_prometheus::PrometheusBuilder;
 use retry_runtime::{
-    breaker, circuit_breaker, configure_budget, fallback, register_concurrency_limit,
-    register_limiter, retry_on_failure, CircuitOpen, LimiterConfig, RetryBudget, State,
+    breaker, circuit_breaker, configure_budget, fallback, rate_limit, register_concurrency_limit,
+    register_limiter, retry_on_failure, CircuitOpen, LimiterConfig, RateLimited, RetryBudget,
+    State,
 };
 
 #[derive(Debug)]
@@ -22,6 +23,13 @@ enum ApiError {
     Transient,
     Fatal,
     Open,
+    Limited,
+}
+
+impl From<RateLimited> for ApiError {
+    fn from(_: RateLimited) -> Self {
+        ApiError::Limited
+    }
 }
 
 impl From<CircuitOpen> for ApiError {
@@ -89,6 +97,25 @@ fn guarded() -> Result<u32, ApiError> {
 }
 
 /// A free port on loopback (bound, then released for the exporter).
+/// The first attempt takes the limiter's one turn and fails; the retry is refused: a give-up
+/// by `limited`.
+#[retry_on_failure(max_attempts = 3, initial_delay = "1ms")]
+#[rate_limit(metrics_attr_limiter, rate = 1, per = "1h", max_wait = "0s")]
+fn limited_retry() -> Result<u32, ApiError> {
+    Err(ApiError::Transient)
+}
+
+/// A primary slower than `hedge_after`: one hedge.
+#[fallback(to = hedge_backup, hedge_after = "10ms")]
+async fn hedged() -> Result<u32, ApiError> {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    Ok(1)
+}
+
+async fn hedge_backup() -> Result<u32, ApiError> {
+    Ok(2)
+}
+
 fn free_port() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap()
@@ -179,6 +206,13 @@ fn a_prometheus_scrape_shows_every_count() {
     assert!(matches!(guarded(), Err(ApiError::Transient)));
     assert_eq!(breaker("metrics_backend").unwrap().state(), State::Open);
     assert!(matches!(guarded(), Err(ApiError::Open)));
+    assert!(matches!(limited_retry(), Err(ApiError::Limited)));
+    let paused = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    assert_eq!(paused.block_on(hedged()).unwrap(), 2);
     // A rate limiter: one call admitted by `acquire` (its wait recorded), two refused; a
     // concurrency limit with its one slot taken: one refused.
     let limiter = register_limiter(
@@ -247,8 +281,10 @@ fn a_prometheus_scrape_shows_every_count() {
     assert_eq!(give_up("thrifty", "budget"), 1.0);
     assert_eq!(give_up("guarded", "attempts"), 1.0);
     assert_eq!(give_up("guarded", "circuit_open"), 1.0);
+    assert_eq!(give_up("limited_retry", "limited"), 1.0);
     let give_ups = samples(&body, "retry_give_ups_total");
-    assert_eq!(give_ups.len(), 6, "{give_ups:#?}");
+    assert_eq!(give_ups.len(), 7, "{give_ups:#?}");
+    assert_eq!(count("retry_hedges_total", &f("hedged")), 1.0);
 
     assert_eq!(
         count(

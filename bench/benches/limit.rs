@@ -9,14 +9,18 @@
 //!   `std::time::Instant::now()`, the floor of a limiter that reads the clock; `ours` is
 //!   `RateLimiter::try_acquire(1)` then the operation, `ours_site` the same through the
 //!   attribute's once-resolved site; `governor` is its direct limiter's `check()`;
-//!   `tower_rate_limit` drives tower's `RateLimit` service (`poll_ready` + `call`).
+//!   `tower_rate_limit` drives tower's `RateLimit` service (`poll_ready` + `call`);
+//!   `ours_attr` is a function under `#[rate_limit]` (its site, `acquire(1)`, which admits at
+//!   once here, then the operation).
 //! - `limit_rate_2threads`: two threads hammering one shared limiter; throughput is admissions
 //!   per second over both threads, `bare` the same two threads calling the operation directly.
 //!   (tower's `RateLimit` is one service per caller, not a limiter two threads can share.)
 //! - `limit_concurrency_uncontended`: a slot taken and given back around the operation, one
 //!   thread: `ours` is `ConcurrencyLimit::try_acquire`, `ours_acquire` the waiting `acquire`
 //!   (which finds a slot free), `tokio_semaphore` is `Semaphore::try_acquire`,
-//!   `tower_concurrency_limit` drives tower's `ConcurrencyLimit` service.
+//!   `tower_concurrency_limit` drives tower's `ConcurrencyLimit` service; `ours_attr` is a
+//!   function under `#[concurrency_limit]` (its site's waiting `acquire`, which finds a slot
+//!   free, the permit held across the operation).
 //!
 //! Every operation is an `#[inline(never)]` function whose input goes through `black_box`
 //! inside it, and whose output the loop `black_box`es.
@@ -31,7 +35,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use retry_runtime::__private::RateLimitSite;
-use retry_runtime::{ConcurrencyLimit, LimiterConfig, RateLimited, RateLimiter};
+use retry_runtime::{
+    concurrency_limit, rate_limit, ConcurrencyLimit, LimiterConfig, RateLimited, RateLimiter,
+};
 use tower::Service;
 
 /// The operation's error: the same 8-byte result for every contender.
@@ -75,6 +81,18 @@ static SLOTS: ConcurrencyLimit = ConcurrencyLimit::new("bench_concurrency", 64);
 fn governor_wide_open() -> governor::DefaultDirectRateLimiter {
     let max = NonZeroU32::new(u32::MAX).unwrap();
     governor::RateLimiter::direct(governor::Quota::per_second(max).allow_burst(max))
+}
+
+/// The operation under the attribute, configured as `WIDE_OPEN`.
+#[rate_limit(bench_rate_attr, rate = 4_294_967_295, burst = 4_294_967_295)]
+fn op_rate_limited(x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+/// The operation under the attribute, as `SLOTS`.
+#[concurrency_limit(bench_concurrency_attr, max = 64)]
+fn op_concurrency_limited(x: u32) -> Result<u32, Failure> {
+    op(x)
 }
 
 /// What `#[rate_limit]` expands to, around the same operation.
@@ -135,6 +153,9 @@ fn rate_uncontended(c: &mut Criterion) {
     });
     g.bench_function("ours_site", |b| {
         b.iter(|| black_box(through_limiter(SITE.get(), INPUT)))
+    });
+    g.bench_function("ours_attr", |b| {
+        b.iter(|| black_box(op_rate_limited(INPUT)))
     });
     g.bench_function("governor", |b| {
         b.iter(|| black_box(through_governor(&governor, INPUT)))
@@ -223,6 +244,9 @@ fn concurrency_uncontended(c: &mut Criterion) {
             };
             black_box(r)
         })
+    });
+    g.bench_function("ours_attr", |b| {
+        b.iter(|| black_box(op_concurrency_limited(INPUT)))
     });
     g.bench_function("tokio_semaphore", |b| {
         b.iter(|| {

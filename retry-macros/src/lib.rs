@@ -1,18 +1,19 @@
 //! Attribute macros of `retry-runtime`. Use them through `retry_runtime`, which re-exports
-//! them with their documentation: `use retry_runtime::{retry_on_failure, circuit_breaker, fallback};`.
+//! them with their documentation: `use retry_runtime::{retry_on_failure, circuit_breaker, fallback};`
+//! (and `rate_limit`, `concurrency_limit`).
 //!
 //! # Layers
 //!
 //! Dependencies point one way, from the entry points down to the ground floor:
 //!
-//! 1. `lib.rs`: the three entry points, each a call to `driver`.
+//! 1. `lib.rs`: the five entry points, each a call to `driver`.
 //! 2. `driver`: parse -> validate -> expand for a stack of attributes, in one function.
-//! 3. `expand`: `fused` puts a stack's layers together; `retry`, `breaker` and `fallback`
-//!    each build one layer of thin calls into the runtime's `__private` module; `expand`'s
+//! 3. `expand`: `fused` puts a stack's layers together; `retry`, `breaker`, `fallback` and
+//!    `limit` (the two limiters) each build one layer of thin calls into the runtime's `__private` module; `expand`'s
 //!    own file holds the token helpers they share.
 //! 4. `valid`: every rule between values (between keys, and between an attribute and its
 //!    function).
-//! 5. `parse`: `retry`, `breaker` and `fallback` hold each attribute's arguments, read
+//! 5. `parse`: `retry`, `breaker`, `fallback` and `limit` hold each attribute's arguments, read
 //!    through `items` (the list split with recovery at the next comma, each key checked
 //!    against the key table) and `convert` (typed values that keep their spans, with
 //!    `duration` for literals); `shape`: the function an

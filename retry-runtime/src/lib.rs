@@ -1,17 +1,20 @@
 //! Resilient calls as a one-line change: retries with backoff, circuit breakers and fallbacks
 //! for ordinary sync and async functions.
 //!
-//! Three attributes (feature `macros`, on by default) go on functions that return a `Result`,
+//! Five attributes (feature `macros`, on by default) go on functions that return a `Result`,
 //! without changing their signatures:
 //!
 //! - [`retry_on_failure`]: retries with backoff and jitter, server hints (`retry_after`),
 //!   per-attempt timeouts, a time limit and a shared retry budget;
 //! - [`circuit_breaker`]: fails fast with [`CircuitOpen`] while a backend is down; every site
 //!   naming a breaker shares it through one process-wide registry ([`breakers`]);
-//! - [`fallback`]: calls other functions when this one fails.
+//! - [`fallback`]: calls other functions when this one fails (or, async, also when it is slow:
+//!   `hedge_after`);
+//! - [`rate_limit`](macro@rate_limit) and [`concurrency_limit`](macro@concurrency_limit): pace
+//!   calls through a named rate limiter, bound the calls in flight under a name.
 //!
 //! They stack, outermost first; the recommended order is
-//! `#[fallback] #[retry_on_failure] #[circuit_breaker]`:
+//! `#[fallback] #[retry_on_failure] #[circuit_breaker] #[concurrency_limit] #[rate_limit]`:
 //!
 //! ```
 //! use retry_runtime::{circuit_breaker, fallback, retry_on_failure, CircuitOpen};
@@ -144,7 +147,8 @@
 //!   - `retry_retries_total{function}`;
 //!   - `retry_give_ups_total{function, reason}`, `reason` one of `attempts`, `permanent`,
 //!     `elapsed` (`max_elapsed`), `hint` (a `retry_after` beyond `max_delay`), `budget`,
-//!     `circuit_open` (a breaker below rejected the call), and `limited` once limiters exist;
+//!     `circuit_open` (a breaker below rejected the call), and `limited` (a `#[rate_limit]` or
+//!     `#[concurrency_limit]` below refused it);
 //!   - `retry_fallbacks_total{function, from, to}`;
 //!   - `circuit_breaker_state{breaker}`, a gauge: 0 closed, 1 open, 2 half-open, 3 forced open,
 //!     4 forced closed (set when a breaker is registered and on each transition);
@@ -156,7 +160,7 @@
 //!     `acquire` or `acquire_async` waited (zero included), and
 //!     `rate_limiter_refusals_total{limiter}`, for rate limiters and concurrency limits alike
 //!     (the label is the limiter's name);
-//!   - recorded once hedging exists: `retry_hedges_total{function}`.
+//!   - `retry_hedges_total{function}`: fallback targets started by `hedge_after`.
 //!
 //!   Functions are the annotated ones (`Type::name` for methods); the function API
 //!   ([`retry`], [`Retry`]) records nothing of its own, its breakers and budgets do. Install the

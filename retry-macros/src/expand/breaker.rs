@@ -9,6 +9,7 @@
 //!         Ok(permit) => {
 //!             let result = <body once, or the layer below>;
 //!             settle(permit, &result, &<when>);            // success, failure, or neither
+//!             // (a limiter below that refused the call: no verdict, the permit is dropped)
 //!             // with a retry above: its flag says whether the circuit is now open, how long
 //!             if result.is_err() { flag = below_after(breaker); }
 //!             result
@@ -35,6 +36,7 @@ pub(crate) fn layer(
     args: &BreakerArgs,
     inner: Wrapped,
     open: Option<&Ident>,
+    limited: Option<&Ident>,
 ) -> TokenStream {
     let private = quote!(#krate::__private);
     let name = args
@@ -125,6 +127,16 @@ pub(crate) fn layer(
     let method = Ident::new("circuit_open", name_span);
     let reject = quote_spanned!(name_span=> #marker_here.#method(#open_error));
 
+    // A limiter below that refused the call: the call did not reach the backend, so the
+    // permit is dropped without a verdict (it counts as nothing).
+    let settle_call = quote!(#settle(#permit, &#result, &#when););
+    let (declare_limited, settle_or_not) = match limited {
+        Some(flag) => (
+            quote!(let mut #flag = false;),
+            quote!(if #flag { ::core::mem::drop(#permit); } else { #settle_call }),
+        ),
+        None => (TokenStream::new(), settle_call),
+    };
     let (site_stats, self_type) = (&ctx.site, ctx.self_type());
     let call = inner.run_once(ctx, krate);
     // The configuration is an inline `const` (it may name `Self`), given on each call and read
@@ -140,8 +152,9 @@ pub(crate) fn layer(
                 #reject
             }
             #private::Result::Ok(#permit) => {
+                #declare_limited
                 let #result = #call;
-                #settle(#permit, &#result, &#when);
+                #settle_or_not
                 #note
                 #result
             }

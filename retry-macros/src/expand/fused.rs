@@ -45,6 +45,24 @@ pub(crate) fn fused_body(
             .take_while(|l| !matches!(l, Layer::Retry(_) | Layer::Fallback(_)))
             .any(|l| matches!(l, Layer::Breaker(_)) || l.is_limiter())
     };
+    // A limiter's refusal is no verdict on the backend: the breakers above it (up to the next
+    // retry or fallback) drop their permit instead of settling it.
+    let breaker_limited =
+        |i: usize| format_ident!("__breaker_limited_{}", i, span = Span::mixed_site());
+    let limiter_below = |i: usize| {
+        layers[i + 1..]
+            .iter()
+            .take_while(|l| !matches!(l, Layer::Retry(_) | Layer::Fallback(_)))
+            .any(Layer::is_limiter)
+    };
+    let breakers_above = |i: usize| -> Vec<Ident> {
+        (0..i)
+            .rev()
+            .take_while(|&j| !matches!(layers[j], Layer::Retry(_) | Layer::Fallback(_)))
+            .filter(|&j| matches!(layers[j], Layer::Breaker(_)))
+            .map(breaker_limited)
+            .collect()
+    };
     let retry_above = |i: usize| layers[..i].iter().any(|l| matches!(l, Layer::Retry(_)));
 
     // `validate` of a retry judges each attempt's `Ok` value where the attempt's result is
@@ -84,11 +102,17 @@ pub(crate) fn fused_body(
                 };
                 retry::layer(ctx, &krate, retry::plan(args), inner, flag)
             }
-            Layer::Breaker(b) => breaker::layer(ctx, &krate, b, inner, flags[i].as_ref()),
+            Layer::Breaker(b) => {
+                let limited = limiter_below(i).then(|| breaker_limited(i));
+                breaker::layer(ctx, &krate, b, inner, flags[i].as_ref(), limited.as_ref())
+            }
             Layer::Fallback(f) => fallback::layer(ctx, &krate, f, passed, inner, retry_above(i)),
-            Layer::RateLimit(r) => limit::rate_layer(ctx, &krate, r, inner, flags[i].as_ref()),
+            Layer::RateLimit(r) => {
+                limit::rate_layer(ctx, &krate, r, inner, flags[i].as_ref(), &breakers_above(i))
+            }
             Layer::ConcurrencyLimit(c) => {
-                limit::concurrency_layer(ctx, &krate, c, inner, flags[i].as_ref())
+                let breakers = breakers_above(i);
+                limit::concurrency_layer(ctx, &krate, c, inner, flags[i].as_ref(), &breakers)
             }
         };
         inner = Wrapped::Layer(expr);

@@ -15,6 +15,7 @@
 //!         Err(limited) => {
 //!             limited(&SITE, ..);                     // SiteStats::limited
 //!             flag = Below::Limited;                  // with a retry above: give up at once
+//!             breaker_limited = true;                 // a breaker above gives no verdict
 //!             Err(RateLimited::into_error(limited))   // or `limited_error`; at the name
 //!         }
 //!     }
@@ -49,6 +50,7 @@ impl Refusal<'_> {
         krate: &TokenStream,
         limited: &Ident,
         flag: Option<&Ident>,
+        breakers: &[Ident],
     ) -> TokenStream {
         let private = quote!(#krate::__private);
         let (site, self_type) = (&ctx.site, ctx.self_type());
@@ -73,19 +75,22 @@ impl Refusal<'_> {
         };
         quote! {
             #private::limited(&#site, #self_type);
+            #(#breakers = true;)*
             #raise
             #private::Result::Err(#error)
         }
     }
 }
 
-/// The `#[rate_limit]` layer. `flag`: the retry above's, raised on a refusal.
+/// The `#[rate_limit]` layer. `flag`: the retry above's, raised on a refusal; `breakers`: the
+/// flags of the breakers above, set on a refusal so they give no verdict.
 pub(crate) fn rate_layer(
     ctx: &FnContext,
     krate: &TokenStream,
     args: &RateLimitArgs,
     inner: Wrapped,
     flag: Option<&Ident>,
+    breakers: &[Ident],
 ) -> TokenStream {
     let private = quote!(#krate::__private);
     let name = args
@@ -142,7 +147,7 @@ pub(crate) fn rate_layer(
         name,
         limited_error: args.limited_error.as_ref().map(|s| &s.value),
     }
-    .arm(ctx, krate, &limited, flag);
+    .arm(ctx, krate, &limited, flag, breakers);
     let call = inner.run_once(ctx, krate);
     quote! {{
         static #site: #private::RateLimitSite = #private::RateLimitSite::new(#name_lit, #config);
@@ -159,13 +164,14 @@ pub(crate) fn rate_layer(
     }}
 }
 
-/// The `#[concurrency_limit]` layer. `flag`: the retry above's, raised on a refusal.
+/// The `#[concurrency_limit]` layer. `flag`, `breakers`: as for [`rate_layer`].
 pub(crate) fn concurrency_layer(
     ctx: &FnContext,
     krate: &TokenStream,
     args: &ConcurrencyLimitArgs,
     inner: Wrapped,
     flag: Option<&Ident>,
+    breakers: &[Ident],
 ) -> TokenStream {
     let private = quote!(#krate::__private);
     let name = args
@@ -194,7 +200,7 @@ pub(crate) fn concurrency_layer(
         name,
         limited_error: args.limited_error.as_ref().map(|s| &s.value),
     }
-    .arm(ctx, krate, &limited, flag);
+    .arm(ctx, krate, &limited, flag, breakers);
     let call = inner.run_once(ctx, krate);
     quote! {{
         static #site: #private::ConcurrencyLimitSite =
