@@ -438,8 +438,14 @@ mod tests {
     fn unusable_jitters_are_ignored_with_one_warning_each() {
         let base = RetryPolicy::exponential().jitter(Jitter::Equal);
         for (text, why) in [
-            ("wild", "expected none, full, equal, or a fraction such as 0.25"),
-            ("Full", "expected none, full, equal, or a fraction such as 0.25"),
+            (
+                "wild",
+                "expected none, full, equal, or a fraction such as 0.25",
+            ),
+            (
+                "Full",
+                "expected none, full, equal, or a fraction such as 0.25",
+            ),
             ("1.5", "a jitter fraction must lie in 0.0..=1.0"),
             ("-0.1", "a jitter fraction must lie in 0.0..=1.0"),
             ("1e400", "must be finite"),
@@ -447,14 +453,22 @@ mod tests {
             let (p, w) = run(base, &[("JITTER", text)]);
             assert_eq!(p, base, "{text:?}");
             assert_eq!(w.len(), 1, "{text:?}: {w:?}");
-            assert!(w[0].starts_with(&format!("ignoring LLM_JITTER={text:?}: ")), "{}", w[0]);
+            assert!(
+                w[0].starts_with(&format!("ignoring LLM_JITTER={text:?}: ")),
+                "{}",
+                w[0]
+            );
             assert!(w[0].contains(why), "{text:?}: {}", w[0]);
         }
         // Checked against the rest of the policy, as `try_jitter` is.
         let decorrelated = RetryPolicy::decorrelated();
         let (p, w) = run(decorrelated, &[("JITTER", "full")]);
         assert_eq!((p, w.len()), (decorrelated, 1));
-        assert!(w[0].contains("decorrelated backoff takes no jitter"), "{}", w[0]);
+        assert!(
+            w[0].contains("decorrelated backoff takes no jitter"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]
@@ -463,7 +477,10 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(p.get_max_retry_after(), Duration::from_secs(90));
         let (p, w) = run(RetryPolicy::exponential(), &[("MAX_RETRY_AFTER", "45")]);
-        assert_eq!((p.get_max_retry_after(), w.len()), (Duration::from_secs(45), 0));
+        assert_eq!(
+            (p.get_max_retry_after(), w.len()),
+            (Duration::from_secs(45), 0)
+        );
         let base = RetryPolicy::exponential().max_retry_after(Duration::from_secs(5));
         for bad in ["0s", "0", "later"] {
             let (p, w) = run(base, &[("MAX_RETRY_AFTER", bad)]);
@@ -514,7 +531,11 @@ mod tests {
             ],
         );
         assert_eq!(p.get_initial_delay(), Duration::from_secs(2));
-        assert_eq!(p.get_max_attempts(), 6, "the prefix still reads the other keys");
+        assert_eq!(
+            p.get_max_attempts(),
+            6,
+            "the prefix still reads the other keys"
+        );
         assert_eq!(
             w,
             ["ignoring LLM_INITIAL_DELAY=\"1s\": RETRY_BASE_DELAY is set too, and it wins"]
@@ -525,29 +546,45 @@ mod tests {
             NAMES,
             &[("LLM_INITIAL_DELAY", "1s")],
         );
-        assert_eq!((p.get_initial_delay(), w.len()), (Duration::from_secs(1), 0));
+        assert_eq!(
+            (p.get_initial_delay(), w.len()),
+            (Duration::from_secs(1), 0)
+        );
         // Both set to the same value: nothing to report.
         let (p, w) = run_named(
             RetryPolicy::exponential(),
             NAMES,
             &[("RETRY_BASE_DELAY", "3s"), ("LLM_INITIAL_DELAY", "3s")],
         );
-        assert_eq!((p.get_initial_delay(), w.len()), (Duration::from_secs(3), 0));
+        assert_eq!(
+            (p.get_initial_delay(), w.len()),
+            (Duration::from_secs(3), 0)
+        );
         // An unusable named value is ignored; the prefix's is not used in its place.
         let (p, w) = run_named(
             RetryPolicy::exponential(),
             NAMES,
             &[("RETRY_BASE_DELAY", "soon"), ("LLM_INITIAL_DELAY", "1s")],
         );
-        assert_eq!(p.get_initial_delay(), RetryPolicy::exponential().get_initial_delay());
+        assert_eq!(
+            p.get_initial_delay(),
+            RetryPolicy::exponential().get_initial_delay()
+        );
         assert_eq!(w.len(), 2, "{w:?}");
-        assert!(w[1].starts_with("ignoring RETRY_BASE_DELAY=\"soon\": "), "{}", w[1]);
+        assert!(
+            w[1].starts_with("ignoring RETRY_BASE_DELAY=\"soon\": "),
+            "{}",
+            w[1]
+        );
     }
 
     #[test]
     fn a_named_variable_that_is_the_prefixs_own_is_read_once() {
         const NAMES: EnvNames = EnvNames::new(Some("LLM"), &[("max_retries", "LLM_MAX_RETRIES")]);
-        assert_eq!(NAMES.variables("max_retries"), (Some("LLM_MAX_RETRIES"), None));
+        assert_eq!(
+            NAMES.variables("max_retries"),
+            (Some("LLM_MAX_RETRIES"), None)
+        );
         assert_eq!(
             NAMES.variables("max_delay"),
             (None, Some("LLM_MAX_DELAY".to_owned()))

@@ -189,16 +189,17 @@ pub(crate) fn apply_env(
     mut warn: impl FnMut(String),
 ) -> BreakerConfig {
     let mut config = base;
-    let mut each = |key: &str,
-                    rule: &dyn Fn(&BreakerConfig) -> Result<(), String>,
-                    set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, String>| {
-        let (name, value) = names.read(key, &lookup, &mut warn)?;
-        match rule(&config).and_then(|()| set(config, &value)) {
-            Ok(c) => config = c,
-            Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
-        }
-        Some(name)
-    };
+    let mut each =
+        |key: &str,
+         rule: &dyn Fn(&BreakerConfig) -> Result<(), String>,
+         set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, String>| {
+            let (name, value) = names.read(key, &lookup, &mut warn)?;
+            match rule(&config).and_then(|()| set(config, &value)) {
+                Ok(c) => config = c,
+                Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
+            }
+            Some(name)
+        };
     let count = |value: &str| {
         value
             .trim()
@@ -226,7 +227,9 @@ pub(crate) fn apply_env(
     each("window", &rate_mode, &|c, v| {
         Ok(c.try_window(parse_duration(v)?)?)
     });
-    each("min_calls", &rate_mode, &|c, v| Ok(c.try_min_calls(count(v)?)?));
+    each("min_calls", &rate_mode, &|c, v| {
+        Ok(c.try_min_calls(count(v)?)?)
+    });
     each("reset_timeout", &any, &|c, v| {
         Ok(c.try_reset_timeout(parse_duration(v)?)?)
     });
@@ -344,7 +347,11 @@ mod tests {
     fn a_threshold_and_a_rate_together_keep_the_threshold() {
         let (c, w) = run(
             BreakerConfig::new().failure_rate(0.5),
-            &[("FAILURE_THRESHOLD", "4"), ("FAILURE_RATE", "0.1"), ("WINDOW", "5s")],
+            &[
+                ("FAILURE_THRESHOLD", "4"),
+                ("FAILURE_RATE", "0.1"),
+                ("WINDOW", "5s"),
+            ],
         );
         assert_eq!((c.get_failure_threshold(), c.get_failure_rate()), (4, None));
         assert_eq!(c.get_window(), Duration::from_secs(60));
