@@ -207,7 +207,7 @@ pub use breaker::{
     CircuitOpen, Permit, State, StateChange,
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
-pub use error::AttemptTimedOut;
+pub use error::{AttemptTimedOut, TimeoutError};
 pub use fallback::{AllFailed, Fallback};
 pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,

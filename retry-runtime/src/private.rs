@@ -3,7 +3,7 @@
 //! crate's exact version. The expansions reach public types only through their public API,
 //! and everything else through the functions and helper traits here: the return-type marker
 //! that types the user's closures, the checks whose messages name the fix (`IsResult`,
-//! `TimeoutError`, `BreakerError`, `SameResult`, `FallbackArg`), the retry's construction at a
+//! `BreakerError`, `SameResult`, `FallbackArg`), the retry's construction at a
 //! site, the one async retry loop, the breaker's verdict and the fallback's switch. Besides
 //! them, for tests only, the two hidden items no expansion names: `probe` (debug builds only),
 //! the current thread's counts of the retry loops' clock reads and random draws, and
@@ -16,7 +16,6 @@ pub use crate::__retry_async_loop as retry_async_loop;
 pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
 pub use crate::env::{EnvNames, EnvSite};
-pub use crate::error::TimeoutError;
 #[cfg(debug_assertions)]
 pub use crate::probe::{probe, Probe};
 #[cfg(feature = "tokio")]

@@ -321,13 +321,18 @@ pub(crate) fn layer(
                         }
                         Wrapped::Layer(e) => quote!(async { #e }),
                     };
-                    if plan.timeout_error.is_some() {
-                        let method = syn::Ident::new("with_timeout_via", span);
-                        quote!(#state_here.#method(#timeout_value, &#timeout_maker, #future).await)
+                    // Without `timeout_error`, `AttemptTimedOut::into_error` (a public path)
+                    // at the key: a missing `From<AttemptTimedOut>` is reported there.
+                    let method = syn::Ident::new("with_timeout_via", span);
+                    let make = if plan.timeout_error.is_some() {
+                        quote!(#timeout_maker)
                     } else {
-                        let method = syn::Ident::new("with_timeout", span);
-                        quote!(#state_here.#method(#timeout_value, #future).await)
-                    }
+                        let krate_here = respan(krate, span);
+                        let into_error = syn::Ident::new("into_error", span);
+                        let t = format_ident!("__retry_timed_out", span = Span::mixed_site());
+                        quote_spanned!(span=> |#t| #krate_here::AttemptTimedOut::#into_error(#t))
+                    };
+                    quote!(#state_here.#method(#timeout_value, &#make, #future).await)
                 }
                 None => match inner {
                     Wrapped::Body(body) => {
