@@ -57,8 +57,8 @@ impl BreakerArgs {
                 Item::Arg(Arg {
                     key,
                     eq: None,
+                    value: None,
                     index: 0,
-                    ..
                 }) => {
                     let _ = errors.set_once(&mut seen, Key::Name, key.span());
                     let name = LitStr::new(&key.unraw().to_string(), key.span());

@@ -202,17 +202,18 @@ pub(super) fn accept<'a>(
 ) -> Option<KeyValue<'a>> {
     let name = arg.key.unraw().to_string();
     let listed = arg.eq.is_none() && arg.value.as_ref().and_then(list).is_some();
-    if let Some(key) = attribute.key(&name).filter(|_| listed) {
-        if !matches!(key.value(), Value::Env) {
-            errors.error(
-                arg.key.span(),
-                format_args!(
-                    "expected `=` after `{name}`, e.g. `{name} = {}`",
-                    key.example()
-                ),
-            );
-            return None;
-        }
+    let takes_list = attribute
+        .key(&name)
+        .is_some_and(|key| matches!(key.value(), Value::Env));
+    if listed && !takes_list {
+        errors.error(
+            arg.key.span(),
+            format_args!(
+                "expected `=` after `{name}`, e.g. `{name} = {}`",
+                keys::example_of(&name)
+            ),
+        );
+        return None;
     }
     let Some(key) = attribute.key(&name) else {
         errors.error(arg.key.span(), suggest::unknown_key(&name, attribute));

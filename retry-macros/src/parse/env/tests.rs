@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use crate::keys::Key;
 use crate::parse::tests::{breaker_found, retry_found};
 use crate::parse::values::Env;
-use crate::parse::{BreakerArgs, RetryArgs};
+use crate::parse::{BreakerArgs, FallbackArgs, RetryArgs};
 
 /// The `env` of `#[retry_on_failure(src)]`, which must have no error.
 fn retry_env(src: &str) -> Env {
@@ -355,5 +355,29 @@ fn other_keys_written_as_lists_are_still_refused() {
             "expected `=` after `failure_threshold`, e.g. `failure_threshold = 5`",
             "failure_threshold"
         )]
+    );
+    // As before lists existed: an unknown key, a breaker's name, a fallback target.
+    assert_eq!(
+        retry_error("bogus(3)"),
+        pair("expected `=` after `bogus`, e.g. `bogus = ...`", "bogus")
+    );
+    assert_eq!(
+        breaker_found("openai(3)"),
+        [
+            pair("expected `=` after `openai`, e.g. `openai = ...`", "openai"),
+            pair(
+                "missing the breaker name, e.g. `#[circuit_breaker(openai)]` or `#[circuit_breaker(\"openai\")]`",
+                ""
+            ),
+        ]
+    );
+    let (_, errors) = FallbackArgs::parse("secondary(3)".parse().unwrap(), Span::call_site());
+    let messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "expected `=` after `secondary`, e.g. `secondary = ...`",
+            "missing `to`: the function(s) to fall back to, e.g. `#[fallback(to = backup)]`"
+        ]
     );
 }
