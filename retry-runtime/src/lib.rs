@@ -46,9 +46,11 @@
 //!
 //! The expansions are small calls into this crate, which holds the backoff math and
 //! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
-//! [`breaker`], [`breakers`]), retry budgets ([`configure_budget`]), statistics ([`stats`]),
-//! events, and [`classify`]. The same loops are available as functions, and fallback chains
-//! built at run time from a list as [`Fallback`]:
+//! [`breaker`], [`breakers`]), the limiters ([`RateLimiter`], [`ConcurrencyLimit`],
+//! [`register_limiter`], [`register_concurrency_limit`]), retry budgets
+//! ([`configure_budget`]), statistics ([`stats`]), events, and [`classify`]. The same loops
+//! are available as functions, and fallback chains built at run time from a list as
+//! [`Fallback`]:
 //!
 //! ```
 //! use std::time::Duration;
@@ -79,10 +81,11 @@
 //!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
 //!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`);
 //!    `fallback.rs`: [`Fallback`], a chain of targets built at run time, and [`AllFailed`];
-//!    `serde_impls/` (feature `serde`): policies, breaker configurations and budgets read from
-//!    and written to configuration files.
-//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
-//!    `env.rs` (environment overrides).
+//!    `serde_impls/` (feature `serde`): policies, breaker configurations, budgets and
+//!    limiter configurations read from and written to configuration files.
+//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `limit/` (the
+//!    rate limiter and the concurrency limit, their registries), `budget.rs`, `env.rs`
+//!    (environment overrides).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
 //!    [`stats`]), `events.rs` (`tracing` events), `metrics.rs` (what the `metrics` feature
 //!    records), `error.rs` ([`AttemptTimedOut`]).
@@ -100,10 +103,11 @@
 //!   `tokio::time::sleep`, and per-attempt timeouts.
 //! - `tracing`: events (target `retry_runtime`) for retries (`WARN`), give-ups (`ERROR`),
 //!   fallbacks and breaker state changes (`INFO`).
-//! - `serde`: [`RetryPolicy`], [`BreakerConfig`] and [`RetryBudget`] implement `Serialize`
-//!   and `Deserialize`, so per-provider settings live in a configuration file (TOML, JSON, any
-//!   self-describing format). Field names are the attributes' keys (`max_attempts`,
-//!   `initial_delay`, `failure_rate`, ...; a budget's are `ratio`, `min_per_sec`, `ttl`);
+//! - `serde`: [`RetryPolicy`], [`BreakerConfig`], [`RetryBudget`] and [`LimiterConfig`]
+//!   implement `Serialize` and `Deserialize`, so per-provider settings live in a configuration
+//!   file (TOML, JSON, any self-describing format). Field names are the attributes' keys
+//!   (`max_attempts`, `initial_delay`, `failure_rate`, `rate`, `per`, ...; a budget's are
+//!   `ratio`, `min_per_sec`, `ttl`);
 //!   durations are duration literals of the attributes' grammar (`"200ms"`, `"1m30s"`), and
 //!   every duration written reads back; `backoff` and `jitter` take the attributes' words
 //!   (`jitter = 0.25` for a fraction). A missing field takes its default, an unknown one is an
@@ -148,8 +152,11 @@
 //!   - `circuit_breaker_transitions_total{breaker, to}`, `to` one of `closed`, `open`,
 //!     `half_open`, `forced_open`, `forced_closed`;
 //!   - `retry_budget_refusals_total{budget}`;
-//!   - recorded once hedging and limiters exist: `retry_hedges_total{function}`,
-//!     `rate_limiter_wait_seconds{limiter}` (a histogram), `rate_limiter_refusals_total{limiter}`.
+//!   - `rate_limiter_wait_seconds{limiter}`, a histogram of how long each call admitted by
+//!     `acquire` or `acquire_async` waited (zero included), and
+//!     `rate_limiter_refusals_total{limiter}`, for rate limiters and concurrency limits alike
+//!     (the label is the limiter's name);
+//!   - recorded once hedging exists: `retry_hedges_total{function}`.
 //!
 //!   Functions are the annotated ones (`Type::name` for methods); the function API
 //!   ([`retry`], [`Retry`]) records nothing of its own, its breakers and budgets do. Install the
@@ -185,6 +192,7 @@ mod env;
 mod error;
 mod events;
 mod fallback;
+mod limit;
 #[cfg(feature = "metrics")]
 mod metrics;
 pub mod options;
@@ -209,6 +217,11 @@ pub use breaker::{
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::{AttemptTimedOut, TimeoutError};
 pub use fallback::{AllFailed, Fallback};
+pub use limit::{
+    concurrency_limit, concurrency_limits, limiter, limiters, register_concurrency_limit,
+    register_limiter, ConcurrencyLimit, ConcurrencyPermit, ConcurrencySnapshot, LimiterConfig,
+    LimiterSnapshot, RateLimited, RateLimiter,
+};
 pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
     ShowDebug, ShowDisplay, ShowError, Unset,

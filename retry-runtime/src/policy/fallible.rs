@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use super::{Jitter, RetryPolicy};
 
-/// A rule of [`RetryPolicy`] that a value broke: `max_attempts` of 0, an `initial_delay` above
-/// an explicit `max_delay`, a multiplier below 1.0... `Display` names the rule.
+/// A rule of [`RetryPolicy`] (or of a [`LimiterConfig`](crate::LimiterConfig)) that a value
+/// broke: `max_attempts` of 0, an `initial_delay` above an explicit `max_delay`, a multiplier
+/// below 1.0, a rate of 0... `Display` names the rule.
 ///
 /// ```
 /// use retry_runtime::{PolicyError, RetryPolicy};
@@ -30,6 +31,11 @@ impl PolicyError {
     /// ```
     pub const fn rule(&self) -> &'static str {
         self.rule
+    }
+
+    /// The error for a broken `rule`, for the other configurations' checks (limiters).
+    pub(crate) const fn new(rule: &'static str) -> Self {
+        PolicyError { rule }
     }
 }
 

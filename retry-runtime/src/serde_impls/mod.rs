@@ -1,16 +1,18 @@
 //! Feature `serde`: configuration files. [`RetryPolicy`](crate::RetryPolicy),
-//! [`BreakerConfig`](crate::BreakerConfig) and [`RetryBudget`](crate::RetryBudget) are written
-//! and read with the attributes' key names, durations as duration literals of the one grammar
-//! (`duration.rs`), and every rule of their setters checked while reading; an error names its
-//! field (`max_attempts: must be at least 1`). One file per type (`policy.rs`, `breaker.rs`,
-//! `budget.rs`); here is what they share: reading a table's keys (unknown and repeated keys are
-//! errors), reading one value with its field's name in every message, and writing durations.
+//! [`BreakerConfig`](crate::BreakerConfig), [`RetryBudget`](crate::RetryBudget) and
+//! [`LimiterConfig`](crate::LimiterConfig) are written and read with the attributes' key
+//! names, durations as duration literals of the one grammar (`duration.rs`), and every rule of
+//! their setters checked while reading; an error names its field (`max_attempts: must be at
+//! least 1`). One file per type (`policy.rs`, `breaker.rs`, `budget.rs`, `limiter.rs`); here
+//! is what they share: reading a table's keys (unknown and repeated keys are errors), reading
+//! one value with its field's name in every message, and writing durations.
 //!
 //! The impls are written by hand over small pieces rather than derived, so the feature adds
 //! `serde`'s traits only (no proc macro), and values go through the checked `try_` setters.
 
 mod breaker;
 mod budget;
+mod limiter;
 mod policy;
 
 use std::fmt;
