@@ -38,8 +38,10 @@ pub(crate) enum Value {
     Callable,
     /// A non-empty string; the text says what is missing ("`budget` needs a name").
     Label { empty: &'static str },
-    /// An environment variable prefix string: `"LLM"`.
-    EnvPrefix,
+    /// An environment variable prefix string (`"LLM"`), or a list naming a variable per key
+    /// (`env(prefix = "LLM", max_retries = "LLM_MAX_RETRIES")`) among the attribute's
+    /// [`Attribute::env`] keys.
+    Env,
     /// A plain path to a constant (`MY_POLICY`), or any other expression: a policy read at
     /// run time (`self.policy`).
     Policy,
@@ -133,7 +135,7 @@ keys! {
     OnRetry = "on_retry", Value::Callable, "|event| log(event)";
     OnGiveUp = "on_give_up", Value::Callable, "|event| log(event)";
     Budget = "budget", Value::Label { empty: "`budget` needs a name" }, "\"api\"";
-    Env = "env", Value::EnvPrefix, "\"LLM\"";
+    Env = "env", Value::Env, "\"LLM\"";
     Policy = "policy", Value::Policy, "MY_POLICY";
     Crate = "crate", Value::CratePath, "\"::retry_runtime\"";
     // ---- #[circuit_breaker] ----
@@ -193,6 +195,10 @@ pub(crate) struct Attribute {
     pub(crate) name: &'static str,
     /// Every key it accepts, in the order of the documentation, each with its aliases.
     pub(crate) keys: &'static [(Key, &'static [&'static str])],
+    /// The keys its `env` reads from the environment, in the order of the documentation: a
+    /// prefix `P` reads each from `{P}_{KEY}` (`LLM_MAX_ATTEMPTS`), `env(key = "VAR")` names
+    /// the variable.
+    pub(crate) env: &'static [Key],
 }
 
 impl Attribute {
@@ -324,6 +330,16 @@ pub(crate) const RETRY: Attribute = Attribute {
         (Key::Policy, &["retry_policy", "preset"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[
+        Key::MaxAttempts,
+        Key::MaxRetries,
+        Key::InitialDelay,
+        Key::MaxDelay,
+        Key::Multiplier,
+        Key::Jitter,
+        Key::MaxElapsed,
+        Key::MaxRetryAfter,
+    ],
 };
 
 /// `#[circuit_breaker(...)]`.
@@ -396,6 +412,15 @@ pub(crate) const BREAKER: Attribute = Attribute {
         (Key::Env, &["env_prefix", "prefix"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[
+        Key::FailureThreshold,
+        Key::FailureRate,
+        Key::Window,
+        Key::MinCalls,
+        Key::ResetTimeout,
+        Key::SuccessThreshold,
+        Key::HalfOpenMaxCalls,
+    ],
 };
 
 /// `#[fallback(...)]`.
@@ -430,6 +455,7 @@ pub(crate) const FALLBACK: Attribute = Attribute {
         ),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[],
 };
 
 /// Other libraries' names for a rate per minute: the message adds `per = "1m"`.
@@ -487,6 +513,7 @@ pub(crate) const RATE_LIMIT: Attribute = Attribute {
         ),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[],
 };
 
 /// `#[concurrency_limit(...)]`.
@@ -517,6 +544,7 @@ pub(crate) const CONCURRENCY_LIMIT: Attribute = Attribute {
         ),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[],
 };
 
 /// The attributes' tables.

@@ -15,7 +15,7 @@ use core::cell::Cell;
 pub use crate::__retry_async_loop as retry_async_loop;
 pub use crate::breaker::BreakerSite;
 pub use crate::budget::BudgetSite;
-pub use crate::env::EnvSite;
+pub use crate::env::{EnvNames, EnvSite};
 #[cfg(feature = "tokio")]
 pub use crate::hedge::{hedge, Racers};
 pub use crate::limit::{ConcurrencyLimitSite, RateLimitSite};

@@ -11,7 +11,7 @@
 //!             settle(permit, &result, &<when>);            // success, failure, or neither
 //!             // (a limiter below that refused the call: no verdict, the permit is dropped)
 //!             // with a retry above: its flag says whether the circuit is now open, how long
-//!             if result.is_err() { flag = below_after(breaker); }
+//!             if result.is_err() { flag = below_after(breaker, flag); }
 //!             result
 //!         }
 //!     }
@@ -86,9 +86,9 @@ pub(crate) fn layer(
         set("on_state_change", s.key_span, quote!(#expr));
     }
     let env = match &args.env {
-        Some(prefix) => {
-            let prefix = &prefix.value;
-            quote!(::core::option::Option::Some(#prefix))
+        Some(env) => {
+            let names = super::env_names(krate, &env.value);
+            quote!(::core::option::Option::Some(#names))
         }
         None => quote!(::core::option::Option::None),
     };

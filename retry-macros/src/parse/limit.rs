@@ -143,7 +143,7 @@ fn missing(
 /// `attribute`, each accepted one handed to `store`.
 fn parse_named(
     tokens: TokenStream,
-    attribute: &Attribute,
+    attribute: &'static Attribute,
     mut store: impl FnMut(&KeyValue<'_>, &mut Errors),
 ) -> (Option<Setting<LitStr>>, Errors, Seen) {
     // A key written under another library's name counts as given (its error says which).
