@@ -1,9 +1,9 @@
 //! The `metrics` feature as users see it: a Prometheus exporter listening on loopback, a
 //! scripted run through annotated functions (retries, give-ups by attempts, by a permanent
-//! error, by a refused budget and by an open circuit, a fallback, a breaker opening and
-//! rejecting; a rate limiter and a concurrency limit refusing calls), then a scrape of
-//! `/metrics` over real HTTP whose counters, gauge and labels are checked exactly. One test
-//! function: the metrics facade has one global recorder per process.
+//! error, by a refused budget, by an open circuit and by a limiter below, a fallback, a hedge, a
+//! breaker opening and rejecting; a rate limiter and a concurrency limit refusing calls), then a
+//! scrape of `/metrics` over real HTTP whose counters, gauge and labels are checked exactly. One
+//! test function: the metrics facade has one global recorder per process.
 #![cfg(feature = "metrics")]
 
 use std::io::{Read, Write};
