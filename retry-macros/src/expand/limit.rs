@@ -4,12 +4,11 @@
 //! ```text
 //! {
 //!     static LIMIT: RateLimitSite = RateLimitSite::new("openai", LimiterConfig::new(..).<setters>);
-//!     let limiter = LIMIT.get();
 //!     let cost: u32 = <cost, or 1>;                   // evaluated per call
-//!     match limiter.acquire(cost) {                   // `acquire_async(cost).await` when async
+//!     match LIMIT.acquire(cost) {                     // `LIMIT.get().acquire_async(cost).await`
 //!         Ok(()) => {
 //!             let result = <body once, or the layer below>;
-//!             pause_after(limiter, &result, &<pause_on>); // only with `pause_on`
+//!             pause_after(LIMIT.get(), &result, &<pause_on>); // only with `pause_on`
 //!             result
 //!         }
 //!         Err(limited) => {
@@ -121,7 +120,6 @@ pub(crate) fn rate_layer(
     }
 
     let site = format_ident!("__RATE_LIMIT", span = Span::mixed_site());
-    let limiter = format_ident!("__rate_limiter", span = Span::mixed_site());
     let cost = format_ident!("__rate_cost", span = Span::mixed_site());
     let result = format_ident!("__rate_result", span = Span::mixed_site());
     let limited = format_ident!("__rate_limited", span = Span::mixed_site());
@@ -134,14 +132,15 @@ pub(crate) fn rate_layer(
         }
         None => quote!(let #cost: u32 = 1;),
     };
+    // A sync call that conforms is admitted inline by the site.
     let acquire = if ctx.flavor.is_async() {
-        quote!(#limiter.acquire_async(#cost).await)
+        quote!(#site.get().acquire_async(#cost).await)
     } else {
-        quote!(#limiter.acquire(#cost))
+        quote!(#site.acquire(#cost))
     };
     let pause = args.pause_on.as_ref().map(|p| {
         let typed = ctx.typed(krate, Some(&p.value), "pause_on");
-        quote!(#private::pause_after(#limiter, &#result, &#typed);)
+        quote!(#private::pause_after(#site.get(), &#result, &#typed);)
     });
     let refusal = Refusal {
         name,
@@ -151,7 +150,6 @@ pub(crate) fn rate_layer(
     let call = inner.run_once(ctx, krate);
     quote! {{
         static #site: #private::RateLimitSite = #private::RateLimitSite::new(#name_lit, #config);
-        let #limiter = #site.get();
         #cost_value
         match #acquire {
             #private::Result::Ok(()) => {

@@ -263,6 +263,18 @@ impl RateLimitSite {
         }
     }
 
+    /// A sync call's turn, as [`RateLimiter::acquire`]: a call that conforms is admitted
+    /// inline, any other waits or is refused out of line.
+    #[inline]
+    pub fn acquire(&'static self, cost: u32) -> Result<(), RateLimited> {
+        let limiter = self.get();
+        if limiter.admit_now(cost) {
+            Ok(())
+        } else {
+            limiter.acquire(cost)
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn resolve(&'static self) -> &'static RateLimiter {

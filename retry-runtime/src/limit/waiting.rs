@@ -219,6 +219,17 @@ impl RateLimiter {
         }
     }
 
+    /// [`acquire`](Self::acquire)'s first step alone, small enough to inline: `cost` admitted
+    /// now (its zero wait recorded), or `false` and nothing done.
+    #[inline]
+    pub(super) fn admit_now(&self, cost: u32) -> bool {
+        let ok = self.admit_at(cost, self.hot.timeline.now()).is_ok();
+        if ok {
+            self.waited(0);
+        }
+        ok
+    }
+
     /// Records how long an admitted call waited (nanoseconds), with the `metrics` feature.
     #[inline]
     fn waited(&self, _ns: u64) {
