@@ -165,8 +165,8 @@ mod thread_index;
 pub mod __private;
 
 pub use breaker::{
-    breaker, breakers, register_breaker, BreakerConfig, BreakerSnapshot, CircuitBreaker,
-    CircuitOpen, Permit, State, StateChange,
+    breaker, breakers, keyed_breaker, register_breaker, BreakerConfig, BreakerSnapshot,
+    CircuitBreaker, CircuitOpen, Permit, State, StateChange,
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::AttemptTimedOut;
