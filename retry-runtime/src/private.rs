@@ -13,7 +13,7 @@ use core::cell::Cell;
 
 #[cfg(feature = "tokio")]
 pub use crate::__retry_async_loop as retry_async_loop;
-pub use crate::breaker::{BreakerSite, KeyedSite};
+pub use crate::breaker::{BreakerSite, KeyedHandle, KeyedSite};
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
 pub use crate::error::TimeoutError;
@@ -220,15 +220,15 @@ pub struct KeyArg<'a, K: ?Sized>(pub &'a K);
 /// `(&&&KeyArg(&key)).keyed_breaker(&SITE, &CONFIG)`.
 ///
 /// ```
-/// use std::sync::Arc;
 /// use retry_runtime::__private::{keyed::*, KeyArg, KeyedSite};
 /// use retry_runtime::{BreakerConfig, CircuitBreaker};
 ///
 /// static SITE: KeyedSite = KeyedSite::new("docs_private_keyed", 16, None);
-/// let by_str: Arc<CircuitBreaker> = (&&&KeyArg(&"a")).keyed_breaker(&SITE, &BreakerConfig::new());
+/// let by_str = (&&&KeyArg(&"a")).keyed_breaker(&SITE, &BreakerConfig::new());
 /// let by_string = (&&&KeyArg(&String::from("a"))).keyed_breaker(&SITE, &BreakerConfig::new());
 /// let by_char = (&&&KeyArg(&'a')).keyed_breaker(&SITE, &BreakerConfig::new());
-/// assert!(Arc::ptr_eq(&by_str, &by_string) && Arc::ptr_eq(&by_str, &by_char));
+/// let (a, b, c): (&CircuitBreaker, &CircuitBreaker, &CircuitBreaker) = (&by_str, &by_string, &by_char);
+/// assert!(std::ptr::eq(a, b) && std::ptr::eq(a, c));
 /// assert_eq!(by_str.name(), "docs_private_keyed[a]");
 /// ```
 pub mod keyed {
@@ -238,7 +238,7 @@ pub mod keyed {
     use std::sync::Arc;
 
     use super::KeyArg;
-    use crate::breaker::{BreakerConfig, CircuitBreaker, KeyedSite};
+    use crate::breaker::{BreakerConfig, KeyedHandle, KeyedSite};
 
     /// A key whose `Display` is exactly a string it holds: used as it is.
     pub trait StrKey {
@@ -297,19 +297,11 @@ pub mod keyed {
     /// Chosen first: a string key, used as it is.
     pub trait ViaStr {
         /// The breaker of this key at `site`.
-        fn keyed_breaker(
-            &self,
-            site: &'static KeyedSite,
-            config: &BreakerConfig,
-        ) -> Arc<CircuitBreaker>;
+        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle;
     }
     impl<K: StrKey + ?Sized> ViaStr for &&KeyArg<'_, K> {
         #[inline(always)]
-        fn keyed_breaker(
-            &self,
-            site: &'static KeyedSite,
-            config: &BreakerConfig,
-        ) -> Arc<CircuitBreaker> {
+        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle {
             site.get(config, self.0.key_str())
         }
     }
@@ -317,19 +309,11 @@ pub mod keyed {
     /// Chosen second: any other `Display` key, written into a buffer on the stack.
     pub trait ViaDisplay {
         /// The breaker of this key at `site`.
-        fn keyed_breaker(
-            &self,
-            site: &'static KeyedSite,
-            config: &BreakerConfig,
-        ) -> Arc<CircuitBreaker>;
+        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle;
     }
     impl<K: Display + ?Sized> ViaDisplay for &KeyArg<'_, K> {
         #[inline(always)]
-        fn keyed_breaker(
-            &self,
-            site: &'static KeyedSite,
-            config: &BreakerConfig,
-        ) -> Arc<CircuitBreaker> {
+        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle {
             site.get_display(config, &self.0)
         }
     }
@@ -339,18 +323,10 @@ pub mod keyed {
     pub trait ViaNothing {
         /// The breaker of the empty key (never compiled into a program: the key's check fails
         /// the build first).
-        fn keyed_breaker(
-            &self,
-            site: &'static KeyedSite,
-            config: &BreakerConfig,
-        ) -> Arc<CircuitBreaker>;
+        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle;
     }
     impl<K: ?Sized> ViaNothing for KeyArg<'_, K> {
-        fn keyed_breaker(
-            &self,
-            site: &'static KeyedSite,
-            config: &BreakerConfig,
-        ) -> Arc<CircuitBreaker> {
+        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle {
             site.get(config, "")
         }
     }

@@ -59,18 +59,21 @@ pub struct CircuitBreaker {
 }
 
 /// What every call reads: the state word and the configuration. Written only on transitions
-/// and to forget consecutive failures. Padded, as `Cold` is, to cache lines of its own.
+/// and to forget consecutive failures. Padded, as `Cold` is, to cache lines of its own. In
+/// this order (`repr(C)`), so that what a keyed call reads (the state word, the keyed fields,
+/// the name) shares the first cache line.
+#[repr(C)]
 struct Hot {
     state: AtomicU64,
-    name: BreakerName,
-    config: BreakerConfig,
-    window: OnceLock<RateWindow>,
     /// Keyed breakers only (`keyed.rs`): the registry's use count at this breaker's last use,
     /// which orders eviction, and whether it was evicted. Read on each keyed call with the
     /// state word, written when they change; std's atomics, as they are no part of the
     /// state machine loom checks.
     last_used: StdAtomicU64,
     retired: AtomicBool,
+    name: BreakerName,
+    config: BreakerConfig,
+    window: OnceLock<RateWindow>,
 }
 
 /// What only rejections and transitions write, on its own cache lines.
@@ -90,11 +93,11 @@ macro_rules! new_breaker {
         CircuitBreaker {
             hot: CachePadded::new(Hot {
                 state: AtomicU64::new(0),
+                last_used: StdAtomicU64::new(0),
+                retired: AtomicBool::new(false),
                 name: $name,
                 config: $config,
                 window: OnceLock::new(),
-                last_used: StdAtomicU64::new(0),
-                retired: AtomicBool::new(false),
             }),
             cold: CachePadded::new(Cold {
                 rejected: AtomicU64::new(0),

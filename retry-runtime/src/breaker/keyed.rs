@@ -35,7 +35,7 @@ use super::circuit::CircuitBreaker;
 use super::config::BreakerConfig;
 use super::registry::{self, apply_env, registered_config, warn};
 use super::snapshot::BreakerSnapshot;
-use super::thread_cache;
+use super::thread_cache::{self, KeyedHandle};
 use crate::padded::CachePadded;
 
 /// The keyed breakers of one name.
@@ -104,16 +104,18 @@ fn group(name: &'static str, config: BreakerConfig, max_keys: usize) -> &'static
 impl KeyedBreakers {
     /// The breaker of `key`, created if needed.
     #[inline]
-    pub(crate) fn get(&'static self, key: &str) -> Arc<CircuitBreaker> {
+    pub(crate) fn get(&'static self, key: &str) -> KeyedHandle {
         let id = self.id();
         let hash = thread_cache::hash(id, key);
-        match thread_cache::lookup(id, hash, |b| self.key_of(b) == key) {
-            Some(breaker) => {
-                breaker.touch(self.now());
-                breaker
-            }
-            None => self.get_slow(key, hash),
-        }
+        let breaker =
+            match thread_cache::take(id, hash, |b| thread_cache::same_key(self.key_of(b), key)) {
+                Some(breaker) => {
+                    breaker.touch(self.now());
+                    breaker
+                }
+                None => self.get_slow(key, hash),
+            };
+        KeyedHandle::new(breaker, hash)
     }
 
     /// The mark of a use now: after every creation so far.
@@ -128,6 +130,7 @@ impl KeyedBreakers {
     }
 
     /// The key of one of its breakers: its name without `name[` and `]`.
+    #[inline]
     fn key_of<'b>(&self, breaker: &'b CircuitBreaker) -> &'b str {
         let full = breaker.name();
         full.get(self.name.len() + 1..full.len().saturating_sub(1))
@@ -166,7 +169,10 @@ impl KeyedBreakers {
         }
         #[cfg(feature = "metrics")]
         if created {
-            crate::metrics::breaker_registered(breaker.breaker_name().label(), breaker.state().metric());
+            crate::metrics::breaker_registered(
+                breaker.breaker_name().label(),
+                breaker.state().metric(),
+            );
         }
         #[cfg(not(feature = "metrics"))]
         let _ = created;
@@ -340,7 +346,7 @@ impl KeyedSite {
 
     /// The breaker of `key`, the site's configuration `config` used on the first call.
     #[inline]
-    pub fn get(&'static self, config: &BreakerConfig, key: &str) -> Arc<CircuitBreaker> {
+    pub fn get(&'static self, config: &BreakerConfig, key: &str) -> KeyedHandle {
         let group = match self.group.get() {
             Some(group) => group,
             None => self.resolve(config),
@@ -355,7 +361,7 @@ impl KeyedSite {
         &'static self,
         config: &BreakerConfig,
         key: &dyn fmt::Display,
-    ) -> Arc<CircuitBreaker> {
+    ) -> KeyedHandle {
         let mut text = KeyText::new();
         // A `Display` that fails leaves what it wrote: its key is that text.
         let _ = write!(text, "{key}");
@@ -428,30 +434,48 @@ mod tests {
 
     const ONE_FAILURE: BreakerConfig = BreakerConfig::new().failure_threshold(1);
 
+    fn sget(s: &'static KeyedSite, key: &str) -> Arc<CircuitBreaker> {
+        s.get(&ONE_FAILURE, key).shared()
+    }
+
+    fn sdisp(
+        s: &'static KeyedSite,
+        config: &BreakerConfig,
+        key: &dyn fmt::Display,
+    ) -> Arc<CircuitBreaker> {
+        s.get_display(config, key).shared()
+    }
+
     #[test]
     fn each_key_has_its_own_breaker() {
         let s = site("keyed_unit_own", 8);
-        let a = s.get(&ONE_FAILURE, "a");
-        let b = s.get(&ONE_FAILURE, "b");
-        assert_eq!((a.name(), b.name()), ("keyed_unit_own[a]", "keyed_unit_own[b]"));
+        let a = sget(s, "a");
+        let b = sget(s, "b");
+        assert_eq!(
+            (a.name(), b.name()),
+            ("keyed_unit_own[a]", "keyed_unit_own[b]")
+        );
         a.try_acquire().unwrap().failure();
         assert_eq!(a.state(), State::Open);
         assert_eq!(b.state(), State::Closed);
         // The same key finds the same breaker, through the cache and through the registry.
-        assert!(Arc::ptr_eq(&s.get(&ONE_FAILURE, "a"), &a));
-        assert!(Arc::ptr_eq(&keyed_breaker("keyed_unit_own", "a").unwrap(), &a));
-        assert!(Arc::ptr_eq(&s.get_display(&ONE_FAILURE, &'a'), &a));
+        assert!(Arc::ptr_eq(&sget(s, "a"), &a));
+        assert!(Arc::ptr_eq(
+            &keyed_breaker("keyed_unit_own", "a").unwrap(),
+            &a
+        ));
+        assert!(Arc::ptr_eq(&sdisp(s, &ONE_FAILURE, &'a'), &a));
     }
 
     #[test]
     fn the_least_recently_used_key_is_evicted() {
         let s = site("keyed_unit_lru", 3);
-        let a = s.get(&ONE_FAILURE, "a");
-        let _b = s.get(&ONE_FAILURE, "b");
-        let _c = s.get(&ONE_FAILURE, "c");
+        let a = sget(s, "a");
+        let _b = sget(s, "b");
+        let _c = sget(s, "c");
         // `a` is used after `b` and `c` were created: `b` is now the least recently used.
-        let _ = s.get(&ONE_FAILURE, "a");
-        let _d = s.get(&ONE_FAILURE, "d");
+        let _ = sget(s, "a");
+        let _d = sget(s, "d");
         let group = keyed_group("keyed_unit_lru").unwrap();
         assert_eq!(group.len(), 3);
         assert!(keyed_breaker("keyed_unit_lru", "b").is_none());
@@ -459,23 +483,26 @@ mod tests {
             assert!(keyed_breaker("keyed_unit_lru", kept).is_some(), "{kept}");
         }
         // Then `c` (created before `d`, neither used since).
-        let _e = s.get(&ONE_FAILURE, "e");
+        let _e = sget(s, "e");
         assert!(keyed_breaker("keyed_unit_lru", "c").is_none());
-        assert!(Arc::ptr_eq(&keyed_breaker("keyed_unit_lru", "a").unwrap(), &a));
+        assert!(Arc::ptr_eq(
+            &keyed_breaker("keyed_unit_lru", "a").unwrap(),
+            &a
+        ));
     }
 
     #[test]
     fn an_evicted_breaker_is_retired_and_its_key_starts_afresh() {
         let s = site("keyed_unit_retire", 1);
-        let a = s.get(&ONE_FAILURE, "a");
+        let a = sget(s, "a");
         let permit = a.try_acquire().unwrap();
-        let _b = s.get(&ONE_FAILURE, "b");
+        let _b = sget(s, "b");
         assert!(a.is_retired());
         // A call holding the evicted breaker settles on it harmlessly.
         permit.failure();
         assert_eq!(a.state(), State::Open);
         // The key gets a new, closed breaker.
-        let again = s.get(&ONE_FAILURE, "a");
+        let again = sget(s, "a");
         assert!(!Arc::ptr_eq(&again, &a));
         assert_eq!(again.state(), State::Closed);
         // The registry let the old one go: only this test holds it.
@@ -487,7 +514,7 @@ mod tests {
         let s = site("keyed_unit_flat", 1024);
         let mut weak = Vec::new();
         for i in 0..100_000u32 {
-            let b = s.get_display(&BreakerConfig::new(), &i);
+            let b = sdisp(s, &BreakerConfig::new(), &i);
             if i < 10 {
                 weak.push(Arc::downgrade(&b));
             }
@@ -510,15 +537,18 @@ mod tests {
         let registered = BreakerConfig::new().failure_threshold(9);
         crate::register_breaker("keyed_unit_registered", registered);
         let s = site("keyed_unit_registered", 4);
-        assert_eq!(s.get(&ONE_FAILURE, "x").config(), &registered);
+        assert_eq!(sget(s, "x").config(), &registered);
     }
 
     #[test]
     fn long_display_keys_spill_to_the_heap() {
         let s = site("keyed_unit_long", 4);
         let long = "k".repeat(300);
-        let b = s.get_display(&BreakerConfig::new(), &long);
+        let b = sdisp(s, &BreakerConfig::new(), &long);
         assert_eq!(b.name().len(), "keyed_unit_long[]".len() + 300);
-        assert!(Arc::ptr_eq(&s.get(&BreakerConfig::new(), &long), &b));
+        assert!(Arc::ptr_eq(
+            &s.get(&BreakerConfig::new(), &long).shared(),
+            &b
+        ));
     }
 }
