@@ -126,8 +126,10 @@ impl<R> Marker<R> {
 
 impl<T, E> Marker<Result<T, E>> {
     /// Types an `open_error` closure: it builds the error of a call an open circuit rejected.
+    /// The result is opaque, so a function of the wrong type is reported here, once, and not
+    /// again where it is called.
     #[inline(always)]
-    pub fn open_error<F: Fn(CircuitOpen) -> E>(&self, f: F) -> F {
+    pub fn open_error<F: Fn(CircuitOpen) -> E>(&self, f: F) -> impl Fn(CircuitOpen) -> E {
         f
     }
 
@@ -172,7 +174,7 @@ pub fn clone_arg<T: FallbackArg>(arg: &T) -> T {
 
 #[diagnostic::on_unimplemented(
     message = "`#[circuit_breaker]` needs `{Self}: From<retry_runtime::CircuitOpen>`: a call rejected by an open circuit must become an error of this type",
-    label = "a rejected call cannot become a `{Self}`",
+    label = "a rejected call cannot become `{Self}`",
     note = "add a variant, e.g. with thiserror: `#[error(transparent)] CircuitOpen(#[from] retry_runtime::CircuitOpen)`",
     note = "or build the error yourself: `open_error = |open| MyError::Unavailable(open.to_string())`"
 )]
@@ -197,13 +199,15 @@ impl<E: From<CircuitOpen>> FromCircuitOpen for E {
     label = "not `Display`",
     note = "key by something that shows as text: a string, a number, or a type that implements `Display`"
 )]
-/// A value a keyed breaker can be keyed by: anything `Display`. The expansion calls
-/// [`BreakerKey::check_key`] by path at the key expression, so a key of another type is
-/// reported there, once.
+/// A value a keyed breaker can be keyed by: anything `Display`. The expansion borrows the key
+/// through [`BreakerKey::as_key`], called by path at the key expression, so a key of another
+/// type is reported there, once.
 pub trait BreakerKey {
-    /// Nothing: only the bound matters.
+    /// The key itself.
     #[inline(always)]
-    fn check_key(&self) {}
+    fn as_key(&self) -> &Self {
+        self
+    }
 }
 #[diagnostic::do_not_recommend]
 impl<K: core::fmt::Display + ?Sized> BreakerKey for K {}
@@ -215,7 +219,7 @@ pub struct KeyArg<'a, K: ?Sized>(pub &'a K);
 /// (where the key's type is known) how to read the key: a string as it is, with no copy
 /// ([`keyed::ViaStr`]); any other `Display` value written into a buffer on the stack
 /// ([`keyed::ViaDisplay`]). A key that is not `Display` gets [`keyed::ViaNothing`], whose call
-/// is never compiled into a program: [`BreakerKey::check_key`] fails the build first. Bring
+/// is never compiled into a program: [`BreakerKey::as_key`] fails the build first. Bring
 /// the traits into scope with `use ...::keyed::*` and call
 /// `(&&&KeyArg(&key)).keyed_breaker(&SITE, &CONFIG)`.
 ///

@@ -7,8 +7,8 @@
 //!     let breaker = SITE.get_with(&const { BreakerConfig::new().<setters> });
 //!     // keyed (`key = <expr>`): a `KeyedSite`, and the key read without a copy when a string
 //!     //     static SITE: KeyedSite = KeyedSite::new("openai", max_keys, env);
-//!     //     let breaker = { let key = &(<expr>); BreakerKey::check_key(key);
-//!     //                     (&&&KeyArg(key)).keyed_breaker(&SITE, &const { .. }) };
+//!     //     let breaker = match BreakerKey::as_key(&(<expr>)) {
+//!     //         key => (&&&KeyArg(key)).keyed_breaker(&SITE, &const { .. }) };
 //!     match breaker.try_acquire() {
 //!         Err(open) => tie(Err(FromCircuitOpen::from_open(open))),  // at the name
 //!                   // or tie(Err((marker.open_error(<open_error>))(open)))
@@ -123,23 +123,27 @@ pub(crate) fn layer(
             );
             let key_ref = format_ident!("__breaker_key", span = Span::mixed_site());
             let key_expr = ctx.in_body(&key.value);
-            // A key that is not `Display` is reported at it, once.
+            // Borrowed through `BreakerKey::as_key`, placed at the key: a key that is not
+            // `Display` is reported there, once.
             let key_span = key.value.span();
             let private_at_key = at_user(&private, key_span);
-            let check_key = Ident::new("check_key", key_span);
-            let check =
-                quote_spanned!(key_span=> #private_at_key::BreakerKey::#check_key(#key_ref););
+            let as_key = Ident::new("as_key", key_span);
+            let borrow_key =
+                quote_spanned!(key_span=> #private_at_key::BreakerKey::#as_key(&(#key_expr)));
             (
                 quote! {
                     static #site: #private::KeyedSite =
                         #private::KeyedSite::new(#name_lit, #max_keys, #env);
                 },
+                // A `match`, so the key's temporaries (`self.base_url()`) live through the
+                // lookup, which returns an owned handle.
                 quote!({
                     #[allow(unused_imports)]
                     use #private::keyed::*;
-                    let #key_ref = &(#key_expr);
-                    #check
-                    (&&&#private::KeyArg(#key_ref)).keyed_breaker(&#site, &const { #config })
+                    match #borrow_key {
+                        #key_ref => (&&&#private::KeyArg(#key_ref))
+                            .keyed_breaker(&#site, &const { #config }),
+                    }
                 }),
             )
         }
