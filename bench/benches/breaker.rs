@@ -7,6 +7,10 @@
 //!   directly; `ours_call` goes through `CircuitBreaker::call`, `ours_permit` through
 //!   `try_acquire` + `Permit::success` (what `#[circuit_breaker]` expands to), `ours_site`
 //!   adds the attribute's once-resolved site lookup, `ours_rate_call` is `call` in rate mode.
+//! - `breaker_keyed`: `#[circuit_breaker]` itself, unkeyed against keyed
+//!   (`key = <a &str argument>`), with the same key on every call (`*_same_key`) and with 64
+//!   keys in turn (`*_64_keys`); the unkeyed site gets and ignores the same argument, so the
+//!   difference is the keyed lookup alone (a hash, the thread's cache, a reference count).
 //! - `breaker_2threads_consecutive` / `breaker_2threads_rate`: two threads hammering one shared
 //!   breaker with successes; throughput is calls per second over both threads, `bare` the same
 //!   two threads calling the operation directly (the machine's ceiling). recloser has
@@ -23,7 +27,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use failsafe::CircuitBreaker as _;
 use retry_runtime::__private::BreakerSite;
-use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen};
+use retry_runtime::{circuit_breaker, BreakerConfig, CircuitBreaker, CircuitOpen};
 
 /// The operation's error: the same 8-byte result for every contender.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +131,50 @@ fn closed(c: &mut Criterion) {
     g.finish();
 }
 
+/// The unkeyed attribute around [`op`]; `key` is ignored, so it costs what the keyed one's
+/// argument does.
+#[circuit_breaker(bench_attr_unkeyed, failure_threshold = 5)]
+#[inline(never)]
+fn attr_unkeyed(key: &str, x: u32) -> Result<u32, Failure> {
+    let _ = key;
+    op(x)
+}
+
+/// The keyed attribute around [`op`]: one breaker per `key`.
+#[circuit_breaker(bench_attr_keyed, key = key, failure_threshold = 5)]
+#[inline(never)]
+fn attr_keyed(key: &str, x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+fn keyed(c: &mut Criterion) {
+    let hosts: Vec<String> = (0..64)
+        .map(|i| format!("https://api-{i}.example.com/v1"))
+        .collect();
+    let same = hosts[0].as_str();
+    let mut g = c.benchmark_group("breaker_keyed");
+    g.bench_function("unkeyed_same_key", |b| {
+        b.iter(|| black_box(attr_unkeyed(black_box(same), INPUT)))
+    });
+    g.bench_function("keyed_same_key", |b| {
+        b.iter(|| black_box(attr_keyed(black_box(same), INPUT)))
+    });
+    let mut i = 0usize;
+    g.bench_function("unkeyed_64_keys", |b| {
+        b.iter(|| {
+            i = i.wrapping_add(1);
+            black_box(attr_unkeyed(black_box(&hosts[i & 63]), INPUT))
+        })
+    });
+    g.bench_function("keyed_64_keys", |b| {
+        b.iter(|| {
+            i = i.wrapping_add(1);
+            black_box(attr_keyed(black_box(&hosts[i & 63]), INPUT))
+        })
+    });
+    g.finish();
+}
+
 const THREADS: usize = 2;
 
 /// Runs `call` `iters` times on each of two threads started together; the time from the
@@ -201,5 +249,5 @@ fn shared_group(
     g.finish();
 }
 
-criterion_group!(benches, closed, shared);
+criterion_group!(benches, closed, keyed, shared);
 criterion_main!(benches);

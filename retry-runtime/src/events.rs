@@ -151,7 +151,7 @@ fn fallback_event<E, S: ShowError<E>>(
 #[cold]
 #[inline(never)]
 #[allow(unused_variables)]
-pub(crate) fn hook_panicked(hook: &'static str, owner: &'static str, payload: &(dyn Any + Send)) {
+pub(crate) fn hook_panicked(hook: &'static str, owner: &str, payload: &(dyn Any + Send)) {
     #[cfg(feature = "tracing")]
     {
         let message = payload

@@ -210,9 +210,16 @@ mod thread_index;
 #[path = "private.rs"]
 pub mod __private;
 
+// The traits whose unmet bound a user's build reports with this library's message
+// (`#[diagnostic::on_unimplemented]`), also here, hidden: rustc then names them by their bare
+// name ("the trait `FromCircuitOpen` is not implemented for `ApiError`") rather than by a path
+// into `__private`. The expansions reach them through `__private`.
+#[doc(hidden)]
+pub use __private::{BreakerKey, FromCircuitOpen};
+
 pub use breaker::{
-    breaker, breakers, register_breaker, BreakerConfig, BreakerSnapshot, CircuitBreaker,
-    CircuitOpen, Permit, State, StateChange,
+    breaker, breakers, keyed_breaker, register_breaker, BreakerConfig, BreakerSnapshot,
+    CircuitBreaker, CircuitOpen, Permit, State, StateChange,
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::{AttemptTimedOut, TimeoutError};
