@@ -25,7 +25,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use client::{ChatProvider, ProviderError, ProviderSettings, Reply, Settings};
+use client::{ChatProvider, ProviderError, Reply, Settings};
 use retry_runtime::State;
 use server::{Fault, FaultServer};
 
@@ -154,13 +154,7 @@ async fn main() {
     );
     let burst = |i: usize| format!("burst request {i} of twelve, please");
     let settings = Settings::builtin();
-    let without = Settings {
-        openai: ProviderSettings {
-            tokens: None,
-            ..settings.openai.clone()
-        },
-        backup: settings.backup.clone(),
-    };
+    let without = settings.without_token_limits();
     let mut limited = [0; 2];
     for (run, settings) in [&without, &settings].into_iter().enumerate() {
         let server = FaultServer::start().await;

@@ -64,6 +64,18 @@ impl Settings {
             .unwrap_or_else(|e| panic!("examples/support/providers.toml: {e}"))
     }
 
+    /// The same settings without the tokens-per-minute limits.
+    pub fn without_token_limits(&self) -> Settings {
+        let unlimited = |p: &ProviderSettings| ProviderSettings {
+            tokens: None,
+            ..p.clone()
+        };
+        Settings {
+            openai: unlimited(&self.openai),
+            backup: unlimited(&self.backup),
+        }
+    }
+
     /// Settings from TOML text; a broken rule is an error naming the key.
     pub fn parse(text: &str) -> Result<Settings, toml::de::Error> {
         toml::from_str(text)
@@ -197,6 +209,13 @@ impl ChatProvider {
     /// A client with the committed configuration (`providers.toml`).
     pub fn new(primary_url: String, backup_url: String) -> ChatProvider {
         ChatProvider::with_settings(&Settings::builtin(), primary_url, backup_url)
+    }
+
+    /// A client with the committed configuration but no tokens-per-minute limit: for load
+    /// tests of the retries and breakers, which a token budget would pace.
+    pub fn without_token_limit(primary_url: String, backup_url: String) -> ChatProvider {
+        let settings = Settings::builtin().without_token_limits();
+        ChatProvider::with_settings(&settings, primary_url, backup_url)
     }
 
     /// A client configured by `settings`.
