@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use retry_runtime::{
-    breakers, circuit_breaker, fallback, keyed_breaker, register_breaker, retry_on_failure,
-    stats, BreakerConfig, CircuitOpen, State,
+    breakers, circuit_breaker, fallback, keyed_breaker, register_breaker, retry_on_failure, stats,
+    BreakerConfig, CircuitOpen, State,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +133,10 @@ fn a_key_of_any_display_type_names_its_breaker() {
         keyed_breaker("kb_tenants", 42u64).unwrap().state(),
         State::Open
     );
-    assert_eq!(keyed_breaker("kb_tenants", "42").unwrap().name(), "kb_tenants[42]");
+    assert_eq!(
+        keyed_breaker("kb_tenants", "42").unwrap().name(),
+        "kb_tenants[42]"
+    );
 }
 
 #[circuit_breaker(kb_models, key = model, failure_threshold = 1)]
@@ -192,7 +195,10 @@ async fn an_async_trait_method_is_keyed_by_self() {
     let a = Provider { url: "a".into() };
     let b = Provider { url: "b".into() };
     assert_eq!(a.ask(true).await, Err(ApiError::Down));
-    assert_eq!(a.ask(false).await, Err(ApiError::Open("kb_async_trait[a]".into())));
+    assert_eq!(
+        a.ask(false).await,
+        Err(ApiError::Open("kb_async_trait[a]".into()))
+    );
     assert_eq!(b.ask(false).await, Ok(3));
 }
 
@@ -272,7 +278,10 @@ fn a_registered_configuration_applies_to_every_key() {
         assert_eq!(registered("x"), Err(ApiError::Down));
     }
     assert_eq!(registered("x"), open("kb_registered[x]"));
-    assert_eq!(keyed_breaker("kb_registered", "x").unwrap().config(), &config);
+    assert_eq!(
+        keyed_breaker("kb_registered", "x").unwrap().config(),
+        &config
+    );
 }
 
 // ---- `open_error`: an error type that cannot take a `From` impl ----
@@ -559,7 +568,10 @@ async fn every_stacking_order_keys_its_breaker_sync_and_async() {
             let r = sync(0);
             assert!(failing_key_result(&r, breaker), "{breaker}: {r:?}");
             let r = asynchronous(0).await;
-            assert!(failing_key_result(&r, &async_breaker), "{async_breaker}: {r:?}");
+            assert!(
+                failing_key_result(&r, &async_breaker),
+                "{async_breaker}: {r:?}"
+            );
         }
         let failing = if opens { State::Open } else { State::Closed };
         for name in [breaker, async_breaker.as_str()] {
@@ -568,7 +580,11 @@ async fn every_stacking_order_keys_its_breaker_sync_and_async() {
         assert_eq!(sync(1), Ok(1), "{breaker}");
         assert_eq!(asynchronous(1).await, Ok(1), "{async_breaker}");
         for name in [breaker, async_breaker.as_str()] {
-            assert_eq!(keyed_breaker(name, 1).unwrap().state(), State::Closed, "{name}");
+            assert_eq!(
+                keyed_breaker(name, 1).unwrap().state(),
+                State::Closed,
+                "{name}"
+            );
         }
     }
 }

@@ -206,7 +206,10 @@ fn memory_stays_flat_however_many_keys_arrive() {
             assert_eq!(flat(key), Ok(key));
         }
     });
-    assert!(allocations >= 20_000, "{allocations}: every new key allocates");
+    assert!(
+        allocations >= 20_000,
+        "{allocations}: every new key allocates"
+    );
     assert!(
         net.unsigned_abs() < 64 * 1024,
         "{net} bytes left allocated by 20,000 keys"
