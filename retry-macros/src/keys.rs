@@ -149,8 +149,8 @@ keys! {
     SuccessThreshold = "success_threshold", AT_LEAST_ONE, "2";
     HalfOpenMaxCalls = "half_open_max_calls", AT_LEAST_ONE, "1";
     OnStateChange = "on_state_change", Value::Callable, "|change| log(change)";
-    /// One breaker per key under the name.
-    BreakerKey = "key", Value::Expression, "self.base_url()";
+    /// `key`: partitions the breaker, one per key under the name.
+    Partition = "key", Value::Expression, "self.base_url()";
     MaxKeys = "max_keys", AT_LEAST_ONE, "1024";
     OpenError = "open_error", Value::Callable, "|open| MyError::Unavailable(open.to_string())";
     // ---- #[fallback] ----
@@ -382,7 +382,7 @@ pub(crate) const BREAKER: Attribute = Attribute {
             &["on_change", "on_transition", "on_state_transition"],
         ),
         (
-            Key::BreakerKey,
+            Key::Partition,
             &[
                 "keyed_by",
                 "key_by",

@@ -14,7 +14,7 @@ use core::cell::Cell;
 
 #[cfg(feature = "tokio")]
 pub use crate::__retry_async_loop as retry_async_loop;
-pub use crate::breaker::{BreakerSite, KeyedHandle, KeyedSite};
+pub use crate::breaker::{BreakerSite, KeyedHandle, KeyedSite, LastKey};
 pub use crate::budget::BudgetSite;
 pub use crate::env::EnvSite;
 pub use crate::limit::{ConcurrencyLimitSite, RateLimitSite};
@@ -26,6 +26,7 @@ pub use crate::site::Site;
 pub use core::option::Option;
 pub use core::result::Result;
 pub use core::time::Duration;
+pub use std::thread_local;
 
 use crate::breaker::{CircuitOpen, Permit};
 use crate::options::{
@@ -303,16 +304,18 @@ pub struct KeyArg<'a, K: ?Sized>(pub &'a K);
 /// ([`keyed::ViaDisplay`]). A key that is not `Display` gets [`keyed::ViaNothing`], whose call
 /// is never compiled into a program: [`BreakerKey::as_key`] fails the build first. Bring
 /// the traits into scope with `use ...::keyed::*` and call
-/// `(&&&KeyArg(&key)).keyed_breaker(&SITE, &CONFIG)`.
+/// `(&&&KeyArg(&key)).keyed_breaker(&SITE, &LAST, &CONFIG)`, `LAST` the site's `LastKey`.
 ///
 /// ```
-/// use retry_runtime::__private::{keyed::*, KeyArg, KeyedSite};
+/// use retry_runtime::__private::{keyed::*, KeyArg, KeyedSite, LastKey};
 /// use retry_runtime::{BreakerConfig, CircuitBreaker};
 ///
 /// static SITE: KeyedSite = KeyedSite::new("docs_private_keyed", 16, None);
-/// let by_str = (&&&KeyArg(&"a")).keyed_breaker(&SITE, &BreakerConfig::new());
-/// let by_string = (&&&KeyArg(&String::from("a"))).keyed_breaker(&SITE, &BreakerConfig::new());
-/// let by_char = (&&&KeyArg(&'a')).keyed_breaker(&SITE, &BreakerConfig::new());
+/// thread_local! { static LAST: LastKey = const { LastKey::new() }; }
+/// let config = BreakerConfig::new();
+/// let by_str = (&&&KeyArg(&"a")).keyed_breaker(&SITE, &LAST, &config);
+/// let by_string = (&&&KeyArg(&String::from("a"))).keyed_breaker(&SITE, &LAST, &config);
+/// let by_char = (&&&KeyArg(&'a')).keyed_breaker(&SITE, &LAST, &config);
 /// let (a, b, c): (&CircuitBreaker, &CircuitBreaker, &CircuitBreaker) = (&by_str, &by_string, &by_char);
 /// assert!(std::ptr::eq(a, b) && std::ptr::eq(a, c));
 /// assert_eq!(by_str.name(), "docs_private_keyed[a]");
@@ -323,8 +326,10 @@ pub mod keyed {
     use std::rc::Rc;
     use std::sync::Arc;
 
+    use std::thread::LocalKey;
+
     use super::KeyArg;
-    use crate::breaker::{BreakerConfig, KeyedHandle, KeyedSite};
+    use crate::breaker::{BreakerConfig, KeyedHandle, KeyedSite, LastKey};
 
     /// A key whose `Display` is exactly a string it holds: used as it is.
     pub trait StrKey {
@@ -383,24 +388,44 @@ pub mod keyed {
     /// Chosen first: a string key, used as it is.
     pub trait ViaStr {
         /// The breaker of this key at `site`.
-        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle;
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle;
     }
     impl<K: StrKey + ?Sized> ViaStr for &&KeyArg<'_, K> {
         #[inline(always)]
-        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle {
-            site.get(config, self.0.key_str())
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle {
+            site.get(last, config, self.0.key_str())
         }
     }
 
     /// Chosen second: any other `Display` key, written into a buffer on the stack.
     pub trait ViaDisplay {
         /// The breaker of this key at `site`.
-        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle;
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle;
     }
     impl<K: Display + ?Sized> ViaDisplay for &KeyArg<'_, K> {
         #[inline(always)]
-        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle {
-            site.get_display(config, &self.0)
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle {
+            site.get_display(last, config, &self.0)
         }
     }
 
@@ -409,11 +434,21 @@ pub mod keyed {
     pub trait ViaNothing {
         /// The breaker of the empty key (never compiled into a program: the key's check fails
         /// the build first).
-        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle;
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle;
     }
     impl<K: ?Sized> ViaNothing for KeyArg<'_, K> {
-        fn keyed_breaker(&self, site: &'static KeyedSite, config: &BreakerConfig) -> KeyedHandle {
-            site.get(config, "")
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle {
+            site.get(last, config, "")
         }
     }
 }

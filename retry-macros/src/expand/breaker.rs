@@ -5,10 +5,12 @@
 //! {
 //!     static SITE: BreakerSite = BreakerSite::new("openai", BreakerConfig::new(), env);
 //!     let breaker = SITE.get_with(&const { BreakerConfig::new().<setters> });
-//!     // keyed (`key = <expr>`): a `KeyedSite`, and the key read without a copy when a string
+//!     // keyed (`key = <expr>`): a `KeyedSite`, the site's last breaker on each thread, and
+//!     // the key read without a copy when a string
 //!     //     static SITE: KeyedSite = KeyedSite::new("openai", max_keys, env);
+//!     //     thread_local! { static LAST: LastKey = const { LastKey::new() }; }
 //!     //     let breaker = match BreakerKey::as_key(&(<expr>)) {
-//!     //         key => (&&&KeyArg(key)).keyed_breaker(&SITE, &const { .. }) };
+//!     //         key => (&&&KeyArg(key)).keyed_breaker(&SITE, &LAST, &const { .. }) };
 //!     match breaker.try_acquire() {
 //!         Err(open) => tie(Err(FromCircuitOpen::from_open(open))),  // at the name
 //!                   // or tie(Err((marker.open_error(<open_error>))(open)))
@@ -132,10 +134,16 @@ pub(crate) fn layer(
             let as_key = Ident::new("as_key", key_span);
             let borrow_key =
                 quote_spanned!(key_span=> #private_at_key::BreakerKey::#as_key(&(#key_expr)));
+            // The site's last breaker on each thread, taken back by its next call with the
+            // same key without hashing it.
+            let last = format_ident!("__BREAKER_LAST", span = Span::mixed_site());
             (
                 quote! {
                     static #site: #private::KeyedSite =
                         #private::KeyedSite::new(#name_lit, #max_keys, #env);
+                    #private::thread_local! {
+                        static #last: #private::LastKey = const { #private::LastKey::new() };
+                    }
                 },
                 // A `match`, so the key's temporaries (`self.base_url()`) live through the
                 // lookup, which returns an owned handle.
@@ -144,7 +152,7 @@ pub(crate) fn layer(
                     use #private::keyed::*;
                     match #borrow_key {
                         #key_ref => (&&&#private::KeyArg(#key_ref))
-                            .keyed_breaker(&#site, &const { #config }),
+                            .keyed_breaker(&#site, &#last, &const { #config }),
                     }
                 }),
             )

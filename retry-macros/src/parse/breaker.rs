@@ -146,7 +146,7 @@ impl BreakerArgs {
             Key::HalfOpenMaxCalls => self.half_open_max_calls = given.count(errors),
             Key::When => self.when = given.callable(errors),
             Key::OnStateChange => self.on_state_change = given.callable(errors),
-            Key::BreakerKey => self.key = Some(given.expression()),
+            Key::Partition => self.key = Some(given.expression()),
             Key::MaxKeys => self.max_keys = given.count(errors),
             Key::OpenError => self.open_error = given.callable(errors),
             Key::Env => self.env = given.env(errors),

@@ -71,6 +71,9 @@ struct Hot {
     /// state machine loom checks.
     last_used: StdAtomicU64,
     retired: AtomicBool,
+    /// Keyed breakers only: the address of the keyed registry that made it (0 for others),
+    /// which a thread's cache checks its lines against.
+    owner: usize,
     name: BreakerName,
     config: BreakerConfig,
     window: OnceLock<RateWindow>,
@@ -90,11 +93,15 @@ struct Cold {
 
 macro_rules! new_breaker {
     ($name:expr, $config:expr) => {
+        new_breaker!($name, $config, 0)
+    };
+    ($name:expr, $config:expr, $owner:expr) => {
         CircuitBreaker {
             hot: CachePadded::new(Hot {
                 state: AtomicU64::new(0),
                 last_used: StdAtomicU64::new(0),
                 retired: AtomicBool::new(false),
+                owner: $owner,
                 name: $name,
                 config: $config,
                 window: OnceLock::new(),
@@ -139,9 +146,10 @@ impl CircuitBreaker {
         new_breaker!(BreakerName::Static(name), config)
     }
 
-    /// A keyed breaker (`openai[<key>]`), whose name is freed with it.
-    pub(crate) fn keyed(name: Arc<str>, config: BreakerConfig) -> Self {
-        new_breaker!(BreakerName::Shared(name), config)
+    /// A keyed breaker (`openai[<key>]`) of the keyed registry at address `owner`, whose
+    /// name is freed with it.
+    pub(crate) fn keyed(name: Arc<str>, config: BreakerConfig, owner: usize) -> Self {
+        new_breaker!(BreakerName::Shared(name), config, owner)
     }
 
     /// Loom builds only: sets the breaker clock (ns since its base), which stands still
@@ -343,6 +351,12 @@ impl CircuitBreaker {
     #[inline(always)]
     pub(crate) fn is_retired(&self) -> bool {
         self.hot.retired.load(Relaxed)
+    }
+
+    /// The address of the keyed registry that made it (0 for any other breaker).
+    #[inline(always)]
+    pub(crate) fn owner(&self) -> usize {
+        self.hot.owner
     }
 
     // ---- internals ----

@@ -30,28 +30,30 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread::LocalKey;
 
 use super::circuit::CircuitBreaker;
 use super::config::BreakerConfig;
 use super::registry::{self, apply_env, registered_config, warn};
 use super::snapshot::BreakerSnapshot;
-use super::thread_cache::{self, KeyedHandle};
+use super::thread_cache::{self, KeyedHandle, Last, LastKey};
 use crate::padded::CachePadded;
 
-/// The keyed breakers of one name.
+/// The keyed breakers of one name. What a call reads (`created`, the name's length) comes
+/// first, on one cache line (`repr(C)`); the lock, which misses write, on lines of its own.
+#[repr(C)]
 pub(crate) struct KeyedBreakers {
-    /// The name, without a key.
-    name: &'static str,
-    config: BreakerConfig,
-    max_keys: usize,
     /// Twice the breakers created so far: the clock of least-recent use (a creation is marked
     /// with its even value, a use with the odd one after it, so a use counts as more recent
-    /// than the creation before it). Read on every call, written on every creation, so on its
-    /// own cache lines.
-    created: CachePadded<AtomicU64>,
-    keys: CachePadded<Mutex<Keys>>,
+    /// than the creation before it). Read on every call, written on every creation.
+    created: AtomicU64,
+    /// The name, without a key.
+    name: &'static str,
+    max_keys: usize,
     /// A second site's different configuration was reported.
     warned_config: AtomicBool,
+    config: BreakerConfig,
+    keys: CachePadded<Mutex<Keys>>,
 }
 
 /// The breakers by key, and in order of last use.
@@ -93,7 +95,7 @@ fn group(name: &'static str, config: BreakerConfig, max_keys: usize) -> &'static
         name,
         config,
         max_keys: max_keys.max(1),
-        created: CachePadded::new(AtomicU64::new(0)),
+        created: AtomicU64::new(0),
         keys: CachePadded::new(Mutex::new(Keys::default())),
         warned_config: AtomicBool::new(false),
     }));
@@ -102,20 +104,41 @@ fn group(name: &'static str, config: BreakerConfig, max_keys: usize) -> &'static
 }
 
 impl KeyedBreakers {
-    /// The breaker of `key`, created if needed.
-    #[inline]
-    pub(crate) fn get(&'static self, key: &str) -> KeyedHandle {
+    /// The breaker of `key`, created if needed: the site's last one on this thread (`last`)
+    /// when the key is the same, else the thread's cache by the key's hash, else the registry.
+    #[inline(always)]
+    pub(crate) fn get(&'static self, last: &'static LocalKey<LastKey>, key: &str) -> KeyedHandle {
+        let id = self.id();
+        let last_one = |b: &CircuitBreaker| b.owner() == id && self.has_key(b, key);
+        match thread_cache::take_last(last, last_one) {
+            Last::Hit(breaker, hash) => {
+                breaker.touch(self.now());
+                KeyedHandle::new(breaker, hash, Some(last))
+            }
+            Last::Empty => self.get_other(Some(last), key),
+            Last::Other => self.get_other(None, key),
+        }
+    }
+
+    /// The breaker of a key other than the site's last on this thread: from the thread's
+    /// cache, else the registry; given back to `last` if any.
+    #[inline(never)]
+    fn get_other(
+        &'static self,
+        last: Option<&'static LocalKey<LastKey>>,
+        key: &str,
+    ) -> KeyedHandle {
         let id = self.id();
         let hash = thread_cache::hash(id, key);
-        let breaker =
-            match thread_cache::take(id, hash, |b| thread_cache::same_key(self.key_of(b), key)) {
-                Some(breaker) => {
-                    breaker.touch(self.now());
-                    breaker
-                }
-                None => self.get_slow(key, hash),
-            };
-        KeyedHandle::new(breaker, hash)
+        let is_key = |b: &CircuitBreaker| self.has_key(b, key);
+        let breaker = match thread_cache::take(id, hash, is_key) {
+            Some(breaker) => {
+                breaker.touch(self.now());
+                breaker
+            }
+            None => self.get_slow(key, hash),
+        };
+        KeyedHandle::new(breaker, hash, last)
     }
 
     /// The mark of a use now: after every creation so far.
@@ -129,8 +152,15 @@ impl KeyedBreakers {
         std::ptr::from_ref(self) as usize
     }
 
+    /// Whether one of its breakers is the breaker of `key`: its name is `name[<key>]`.
+    #[inline(always)]
+    fn has_key(&self, breaker: &CircuitBreaker, key: &str) -> bool {
+        let (full, key) = (breaker.name().as_bytes(), key.as_bytes());
+        let start = self.name.len() + 1;
+        full.len() == start + key.len() + 1 && full.get(start..start + key.len()) == Some(key)
+    }
+
     /// The key of one of its breakers: its name without `name[` and `]`.
-    #[inline]
     fn key_of<'b>(&self, breaker: &'b CircuitBreaker) -> &'b str {
         let full = breaker.name();
         full.get(self.name.len() + 1..full.len().saturating_sub(1))
@@ -184,7 +214,7 @@ impl KeyedBreakers {
     /// are `max_keys` already; returns it, and the evicted one with whether it was the first
     /// eviction of this name.
     fn insert(
-        &self,
+        &'static self,
         keys: &mut Keys,
         key: &str,
     ) -> (Arc<CircuitBreaker>, Option<(Arc<CircuitBreaker>, bool)>) {
@@ -198,7 +228,7 @@ impl KeyedBreakers {
         };
         let created = self.created.fetch_add(2, Relaxed) + 2;
         let name: Arc<str> = format!("{}[{key}]", self.name).into();
-        let breaker = Arc::new(CircuitBreaker::keyed(name, self.config));
+        let breaker = Arc::new(CircuitBreaker::keyed(name, self.config, self.id()));
         breaker.touch(created);
         let place = (created, created);
         keys.order.insert(place, Arc::clone(&breaker));
@@ -344,14 +374,20 @@ impl KeyedSite {
         }
     }
 
-    /// The breaker of `key`, the site's configuration `config` used on the first call.
-    #[inline]
-    pub fn get(&'static self, config: &BreakerConfig, key: &str) -> KeyedHandle {
+    /// The breaker of `key`, the site's configuration `config` used on the first call; `last`
+    /// is the site's own [`LastKey`] (a `thread_local!` beside the site's `static`).
+    #[inline(always)]
+    pub fn get(
+        &'static self,
+        last: &'static LocalKey<LastKey>,
+        config: &BreakerConfig,
+        key: &str,
+    ) -> KeyedHandle {
         let group = match self.group.get() {
             Some(group) => group,
             None => self.resolve(config),
         };
-        group.get(key)
+        group.get(last, key)
     }
 
     /// The breaker of a key shown by `Display`: written into a buffer on the stack (a longer
@@ -359,13 +395,14 @@ impl KeyedSite {
     #[inline]
     pub fn get_display(
         &'static self,
+        last: &'static LocalKey<LastKey>,
         config: &BreakerConfig,
         key: &dyn fmt::Display,
     ) -> KeyedHandle {
         let mut text = KeyText::new();
         // A `Display` that fails leaves what it wrote: its key is that text.
         let _ = write!(text, "{key}");
-        self.get(config, text.as_str())
+        self.get(last, config, text.as_str())
     }
 
     #[cold]
@@ -434,8 +471,13 @@ mod tests {
 
     const ONE_FAILURE: BreakerConfig = BreakerConfig::new().failure_threshold(1);
 
+    thread_local! {
+        // One for every test site: a site's last breaker is checked against its registry.
+        static LAST: LastKey = const { LastKey::new() };
+    }
+
     fn sget(s: &'static KeyedSite, key: &str) -> Arc<CircuitBreaker> {
-        s.get(&ONE_FAILURE, key).shared()
+        s.get(&LAST, &ONE_FAILURE, key).shared()
     }
 
     fn sdisp(
@@ -443,7 +485,7 @@ mod tests {
         config: &BreakerConfig,
         key: &dyn fmt::Display,
     ) -> Arc<CircuitBreaker> {
-        s.get_display(config, key).shared()
+        s.get_display(&LAST, config, key).shared()
     }
 
     #[test]
@@ -547,7 +589,7 @@ mod tests {
         let b = sdisp(s, &BreakerConfig::new(), &long);
         assert_eq!(b.name().len(), "keyed_unit_long[]".len() + 300);
         assert!(Arc::ptr_eq(
-            &s.get(&BreakerConfig::new(), &long).shared(),
+            &s.get(&LAST, &BreakerConfig::new(), &long).shared(),
             &b
         ));
     }

@@ -100,4 +100,4 @@ pub use registry::{breaker, register_breaker, BreakerSite};
 pub use rejection::CircuitOpen;
 pub use snapshot::BreakerSnapshot;
 pub use state::{State, StateChange};
-pub use thread_cache::KeyedHandle;
+pub use thread_cache::{KeyedHandle, LastKey};

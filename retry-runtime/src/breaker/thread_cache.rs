@@ -16,10 +16,11 @@
 //! A line or a spare keeps its breaker alive until replaced, so an evicted breaker's memory
 //! may outlive its eviction for as long as a thread keeps it: at most 640 breakers per thread.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
+use std::thread::LocalKey;
 
 use super::circuit::CircuitBreaker;
 
@@ -28,28 +29,36 @@ use super::circuit::CircuitBreaker;
 const SETS: usize = 128;
 const WAYS: usize = 4;
 
-/// One cached breaker, and which registry it belongs to (its address).
-struct Line {
-    group: usize,
-    breaker: Arc<CircuitBreaker>,
-}
-
-/// A set: its lines, their keys' hashes (compared first), when each was last used (by the
-/// set's own count of uses, so that nothing moves on a hit), and the spare reference.
+/// A set, on one cache line: its breakers, a tag of each one's key hash (compared first; the
+/// breaker's registry and key are compared next), when each was last used (by the set's own
+/// count of uses, so that nothing moves on a hit), and the spare reference.
+#[repr(C, align(64))]
 struct Set {
-    hashes: [u64; WAYS],
-    lines: [Option<Line>; WAYS],
-    used: [u32; WAYS],
-    uses: u32,
+    tags: [u32; WAYS],
+    breakers: [Option<Arc<CircuitBreaker>>; WAYS],
     spare: Option<Arc<CircuitBreaker>>,
+    used: [u8; WAYS],
+    uses: u8,
 }
 
 impl Set {
-    /// The way holding the line of `group` and `hash`, if any.
+    const EMPTY: Set = Set {
+        tags: [0; WAYS],
+        breakers: [const { None }; WAYS],
+        spare: None,
+        used: [0; WAYS],
+        uses: 0,
+    };
+
+    /// The way holding a breaker of registry `group` with this key hash, if any.
     #[inline(always)]
     fn find(&self, group: usize, hash: u64) -> Option<usize> {
+        let tag = tag_of(hash);
         (0..WAYS).find(|&way| {
-            self.hashes[way] == hash && self.lines[way].as_ref().is_some_and(|l| l.group == group)
+            self.tags[way] == tag
+                && self.breakers[way]
+                    .as_ref()
+                    .is_some_and(|b| b.owner() == group)
         })
     }
 
@@ -64,16 +73,16 @@ impl Set {
     /// last use from now, so the count may wrap).
     fn victim(&self) -> usize {
         (0..WAYS)
-            .max_by_key(|&way| match self.lines[way] {
-                None => u32::MAX,
+            .max_by_key(|&way| match self.breakers[way] {
+                None => u8::MAX,
                 Some(_) => self.uses.wrapping_sub(self.used[way]),
             })
             .unwrap_or(0)
     }
 }
 
-/// A thread's cache, made on its first keyed call: one allocation per thread, and nothing in
-/// the threads that never make one.
+/// A thread's cache, made on its first keyed call: one allocation per thread (8 KiB), and
+/// nothing in the threads that never make one.
 type Cache = Option<Box<[Set; SETS]>>;
 
 thread_local! {
@@ -134,60 +143,99 @@ pub(super) fn hash(group: usize, key: &str) -> u64 {
     fold(a ^ K[2] ^ h, b ^ K[3])
 }
 
-/// Whether two keys are equal, compared 8 bytes at a time (the last word overlapping): for
-/// the short keys of a keyed call, cheaper than a call to `memcmp`.
-#[inline]
-pub(super) fn same_key(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() < 8 {
-        return a == b;
-    }
-    let word = |bytes: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    let last = a.len() - 8;
-    let mut at = 0;
-    while at < last {
-        if word(a, at) != word(b, at) {
-            return false;
-        }
-        at += 8;
-    }
-    word(a, last) == word(b, last)
-}
-
 /// The set of a hash: its top bits.
 #[inline(always)]
 fn set_of(hash: u64) -> usize {
     (hash >> (64 - SETS.trailing_zeros())) as usize
 }
 
-/// A keyed call's hold on its breaker. Dereferences to the breaker; dropped, it gives its
-/// reference back to the current thread's cache (no atomic instruction) or, when the cache has
-/// no room for it, drops it.
-pub struct KeyedHandle {
-    /// `Some` until dropped.
-    breaker: Option<Arc<CircuitBreaker>>,
-    /// Its key's hash, which finds its line when it is given back.
-    hash: u64,
+/// The tag of a hash in its set: its low bits.
+#[inline(always)]
+fn tag_of(hash: u64) -> u32 {
+    hash as u32
 }
 
-impl KeyedHandle {
-    /// A handle on `breaker`, whose key hashes to `hash`.
-    pub(super) fn new(breaker: Arc<CircuitBreaker>, hash: u64) -> Self {
-        KeyedHandle {
-            breaker: Some(breaker),
-            hash,
-        }
+/// A keyed site's last breaker on this thread, with the hash of its key: the reference its
+/// last call gave back, which the site's next call takes without hashing its key when the key
+/// is the same. Each keyed site has one, in a `thread_local!` of its own.
+pub struct LastKey(Cell<Option<(Arc<CircuitBreaker>, u64)>>);
+
+impl LastKey {
+    /// Empty.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        LastKey(Cell::new(None))
     }
 }
 
+impl fmt::Debug for LastKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LastKey")
+    }
+}
+
+/// What a call found in its site's [`LastKey`].
+pub(super) enum Last {
+    /// Its breaker, with its key's hash, taken.
+    Hit(Arc<CircuitBreaker>, u64),
+    /// Nothing: the call's reference goes there when it ends.
+    Empty,
+    /// Another key's breaker, left there (or the thread is being torn down).
+    Other,
+}
+
+/// The breaker in `last` if `is_it` accepts it (the same registry, the same key); else whether
+/// `last` is empty, and it keeps what it had. An evicted breaker found there is dropped, and
+/// `last` is then empty.
+#[inline(always)]
+pub(super) fn take_last(
+    last: &'static LocalKey<LastKey>,
+    is_it: impl Fn(&CircuitBreaker) -> bool,
+) -> Last {
+    last.try_with(|last| match last.0.take() {
+        None => Last::Empty,
+        Some((breaker, _)) if breaker.is_retired() => {
+            drop(breaker);
+            Last::Empty
+        }
+        Some((breaker, hash)) if is_it(&breaker) => Last::Hit(breaker, hash),
+        other => {
+            last.0.set(other);
+            Last::Other
+        }
+    })
+    .unwrap_or(Last::Other)
+}
+
+/// A keyed call's hold on its breaker. Dereferences to the breaker; dropped, it gives its
+/// reference back on the current thread: to its site's [`LastKey`] when the call found its
+/// breaker there or found it empty (and the reference there, if any meanwhile, goes on to the
+/// spare), else as the spare of its set in the thread's cache, so keys in turn leave the last
+/// one alone (no atomic instruction, unless the spare replaced is another reference, which is
+/// then dropped).
+pub struct KeyedHandle {
+    /// `Some` until dropped.
+    breaker: Option<Arc<CircuitBreaker>>,
+    /// Its key's hash, which finds its set when it is given back.
+    hash: u64,
+    /// The site's last breaker, where it goes back, if it does.
+    last: Option<&'static LocalKey<LastKey>>,
+}
+
 impl KeyedHandle {
+    /// A handle on `breaker`, whose key hashes to `hash`, given back to `last` if any.
+    pub(super) fn new(
+        breaker: Arc<CircuitBreaker>,
+        hash: u64,
+        last: Option<&'static LocalKey<LastKey>>,
+    ) -> Self {
+        KeyedHandle {
+            breaker: Some(breaker),
+            hash,
+            last,
+        }
+    }
+
     /// Another reference to the breaker, for tests.
     #[cfg(test)]
     pub(crate) fn shared(&self) -> Arc<CircuitBreaker> {
@@ -208,10 +256,19 @@ impl Deref for KeyedHandle {
 }
 
 impl Drop for KeyedHandle {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         if let Some(breaker) = self.breaker.take() {
-            give_back(self.hash, breaker);
+            let hash = self.hash;
+            match self.last {
+                Some(last) => {
+                    let displaced = last.try_with(|last| last.0.replace(Some((breaker, hash))));
+                    if let Ok(Some((other, other_hash))) = displaced {
+                        give_back(other_hash, other);
+                    }
+                }
+                None => give_back(hash, breaker),
+            }
         }
     }
 }
@@ -236,15 +293,15 @@ pub(super) fn take(
             let mut cache = cache.try_borrow_mut().ok()?;
             let set = &mut cache.as_mut()?[set_of(hash)];
             let way = set.find(group, hash)?;
-            let line = set.lines[way].as_ref()?;
-            if line.breaker.is_retired() || !is_key(&line.breaker) {
+            let cached = set.breakers[way].as_ref()?;
+            if cached.is_retired() || !is_key(cached) {
                 return None;
             }
             let breaker = match set.spare.take() {
-                Some(spare) if Arc::ptr_eq(&spare, &line.breaker) => spare,
+                Some(spare) if Arc::ptr_eq(&spare, cached) => spare,
                 other => {
                     set.spare = other;
-                    Arc::clone(&line.breaker)
+                    Arc::clone(cached)
                 }
             };
             set.touch(way);
@@ -256,8 +313,8 @@ pub(super) fn take(
 
 /// Gives a reference back: it becomes the spare of its key's set on this thread, and the
 /// spare it replaces (or itself, while the thread is being torn down) is dropped.
-#[inline]
-fn give_back(hash: u64, breaker: Arc<CircuitBreaker>) {
+#[inline(never)]
+pub(super) fn give_back(hash: u64, breaker: Arc<CircuitBreaker>) {
     let replaced = CACHE.try_with(|cache| {
         let Ok(mut cache) = cache.try_borrow_mut() else {
             return Some(breaker);
@@ -274,30 +331,28 @@ fn give_back(hash: u64, breaker: Arc<CircuitBreaker>) {
 /// Caches `breaker` for registry `group` under `hash`: in place of a line of the same key (an
 /// evicted breaker's), else of the set's least recently used line.
 pub(super) fn fill(group: usize, hash: u64, breaker: &Arc<CircuitBreaker>) {
-    let line = Line {
-        group,
-        breaker: Arc::clone(breaker),
-    };
+    let breaker = Arc::clone(breaker);
     let replaced = CACHE.try_with(|cache| {
         let Ok(mut cache) = cache.try_borrow_mut() else {
-            return None;
+            return (None, None);
         };
-        let sets = cache.get_or_insert_with(|| {
-            Box::new(std::array::from_fn(|_| Set {
-                hashes: [0; WAYS],
-                lines: [const { None }; WAYS],
-                used: [0; WAYS],
-                uses: 0,
-                spare: None,
-            }))
-        });
+        let sets = cache.get_or_insert_with(|| Box::new([const { Set::EMPTY }; SETS]));
         let set = &mut sets[set_of(hash)];
         let way = set.find(group, hash).unwrap_or_else(|| set.victim());
         set.touch(way);
-        set.hashes[way] = hash;
-        set.lines[way].replace(line)
+        set.tags[way] = tag_of(hash);
+        // An evicted breaker's spare goes too (a fill follows a miss, as when a key's breaker
+        // was evicted).
+        let spare = match set.spare.take() {
+            Some(spare) if spare.is_retired() => Some(spare),
+            kept => {
+                set.spare = kept;
+                None
+            }
+        };
+        (set.breakers[way].replace(breaker), spare)
     });
-    // The replaced line's reference is dropped outside the cache.
+    // The replaced references are dropped outside the cache.
     drop(replaced);
 }
 
@@ -306,13 +361,17 @@ mod tests {
     use super::*;
     use crate::BreakerConfig;
 
-    fn breaker(name: &str) -> Arc<CircuitBreaker> {
-        Arc::new(CircuitBreaker::keyed(name.into(), BreakerConfig::new()))
+    fn breaker(name: &str, group: usize) -> Arc<CircuitBreaker> {
+        Arc::new(CircuitBreaker::keyed(
+            name.into(),
+            BreakerConfig::new(),
+            group,
+        ))
     }
 
     #[test]
     fn a_filled_breaker_is_found_until_retired() {
-        let b = breaker("cache_unit[a]");
+        let b = breaker("cache_unit[a]", 1);
         let h = hash(1, "a");
         assert!(take(1, h, |_| true).is_none());
         fill(1, h, &b);
@@ -325,50 +384,64 @@ mod tests {
         assert!(take(1, h, |_| true).is_none());
     }
 
+    thread_local! {
+        static LAST: LastKey = const { LastKey::new() };
+    }
+
     #[test]
-    fn references_go_back_as_the_spare() {
-        let b = breaker("cache_spares[a]");
+    fn references_go_back_to_the_last_key_then_to_the_spare() {
+        let b = breaker("cache_spares[a]", 3);
         let h = hash(3, "a");
         fill(3, h, &b);
         // The test's and the line's references.
         assert_eq!(Arc::strong_count(&b), 2);
-        let first = KeyedHandle::new(take(3, h, |_| true).unwrap(), h);
+        let handle = |h| KeyedHandle::new(take(3, h, |_| true).unwrap(), h, Some(&LAST));
+        let first = handle(h);
         assert_eq!(Arc::strong_count(&b), 3);
         drop(first);
-        // Given back: kept as the spare, and taken again without a new reference.
+        // Given back: kept as the site's last, and taken again without a new reference.
         assert_eq!(Arc::strong_count(&b), 3);
-        let again = KeyedHandle::new(take(3, h, |_| true).unwrap(), h);
+        let Last::Hit(again, again_hash) = take_last(&LAST, |x| x.owner() == 3) else {
+            panic!("the last breaker is taken back");
+        };
+        assert_eq!(again_hash, h);
+        let again = KeyedHandle::new(again, h, Some(&LAST));
         assert_eq!(Arc::strong_count(&b), 3);
-        // Calls in flight together: each but the first clones; given back, one stays spare.
-        let more: Vec<_> = (0..5)
-            .map(|_| KeyedHandle::new(take(3, h, |_| true).unwrap(), h))
-            .collect();
+        // Calls in flight together: each clones the line's reference; given back, each in
+        // turn becomes the last, the one it replaces the set's spare, and the spare replaced
+        // drops: the last and the spare remain.
+        let more: Vec<_> = (0..5).map(|_| handle(h)).collect();
         assert_eq!(Arc::strong_count(&b), 8);
         drop(more);
+        assert_eq!(Arc::strong_count(&b), 5);
         drop(again);
-        assert_eq!(Arc::strong_count(&b), 3);
-        // A key of the same set gives its reference back in place of the spare, which drops.
-        let other = breaker("cache_spares[b]");
-        let h2 = (1u64..)
-            .map(|i| h ^ i)
-            .find(|x| set_of(*x) == set_of(h))
-            .unwrap();
-        fill(3, h2, &other);
-        drop(KeyedHandle::new(take(3, h2, |_| true).unwrap(), h2));
-        assert_eq!(Arc::strong_count(&b), 2);
-        assert_eq!(Arc::strong_count(&other), 3);
+        assert_eq!(Arc::strong_count(&b), 4);
+        // The set's spare is taken first.
+        let from_spare = handle(h);
+        assert_eq!(Arc::strong_count(&b), 4);
+        drop(from_spare);
+        // A breaker the test refuses stays the last.
+        assert!(matches!(take_last(&LAST, |_| false), Last::Other));
+        assert!(matches!(
+            take_last(&LAST, |x| x.owner() == 3),
+            Last::Hit(..)
+        ));
+        assert!(matches!(take_last(&LAST, |_| true), Last::Empty));
+        // A handle that did not come through the last breaker goes to the set's spare.
+        drop(KeyedHandle::new(take(3, h, |_| true).unwrap(), h, None));
+        assert!(matches!(take_last(&LAST, |_| true), Last::Empty));
     }
 
     #[test]
     fn a_set_keeps_its_most_recent_lines() {
         // Hashes of one set, one more than it holds.
         let hashes: Vec<u64> = (1u64..)
-            .map(|i| i << 40)
+            .map(|i| i << 40 | i)
             .filter(|h| set_of(*h) == 0)
             .take(WAYS + 1)
             .collect();
         let bs: Vec<_> = (0..=WAYS)
-            .map(|i| breaker(&format!("cache_lru[{i}]")))
+            .map(|i| breaker(&format!("cache_lru[{i}]"), 7))
             .collect();
         for (h, b) in hashes.iter().zip(&bs).take(WAYS) {
             fill(7, *h, b);
@@ -388,7 +461,7 @@ mod tests {
     #[test]
     fn sixty_four_keys_fit() {
         let bs: Vec<_> = (0..64)
-            .map(|i| breaker(&format!("cache_64[https://api-{i}.example.com/v1]")))
+            .map(|i| breaker(&format!("cache_64[https://api-{i}.example.com/v1]"), 9))
             .collect();
         let hashes: Vec<u64> = (0..64)
             .map(|i| hash(9, &format!("https://api-{i}.example.com/v1")))
@@ -401,24 +474,6 @@ mod tests {
             .filter(|h| take(9, **h, |_| true).is_some())
             .count();
         assert!(found >= 60, "{found} of 64 keys still cached");
-    }
-
-    #[test]
-    fn keys_compare_by_every_byte() {
-        let base = "0123456789abcdefghijklmnopqrstuvwxyz";
-        for len in 0..base.len() {
-            let key = &base[..len];
-            assert!(same_key(key, &String::from(key)));
-            assert!(!same_key(key, &base[..len + 1]));
-            for at in 0..len {
-                let mut other = key.as_bytes().to_vec();
-                other[at] = b'_';
-                assert!(
-                    !same_key(key, std::str::from_utf8(&other).unwrap()),
-                    "{key} {at}"
-                );
-            }
-        }
     }
 
     #[test]
