@@ -39,8 +39,10 @@ pub(crate) enum Value {
     Expression,
     /// A non-empty string; the text says what is missing ("`budget` needs a name").
     Label { empty: &'static str },
-    /// An environment variable prefix string: `"LLM"`.
-    EnvPrefix,
+    /// An environment variable prefix string (`"LLM"`), or a list naming a variable per key
+    /// (`env(prefix = "LLM", max_retries = "LLM_MAX_RETRIES")`) among the attribute's
+    /// [`Attribute::env`] keys.
+    Env,
     /// A plain path to a constant (`MY_POLICY`), or any other expression: a policy read at
     /// run time (`self.policy`).
     Policy,
@@ -132,7 +134,7 @@ keys! {
     OnRetry = "on_retry", Value::Callable, "|event| log(event)";
     OnGiveUp = "on_give_up", Value::Callable, "|event| log(event)";
     Budget = "budget", Value::Label { empty: "`budget` needs a name" }, "\"api\"";
-    Env = "env", Value::EnvPrefix, "\"LLM\"";
+    Env = "env", Value::Env, "\"LLM\"";
     Policy = "policy", Value::Policy, "MY_POLICY";
     Crate = "crate", Value::CratePath, "\"::retry_runtime\"";
     // ---- #[circuit_breaker] ----
@@ -181,6 +183,10 @@ pub(crate) struct Attribute {
     pub(crate) name: &'static str,
     /// Every key it accepts, in the order of the documentation, each with its aliases.
     pub(crate) keys: &'static [(Key, &'static [&'static str])],
+    /// The keys its `env` reads from the environment, in the order of the documentation: a
+    /// prefix `P` reads each from `{P}_{KEY}` (`LLM_MAX_ATTEMPTS`), `env(key = "VAR")` names
+    /// the variable.
+    pub(crate) env: &'static [Key],
 }
 
 impl Attribute {
@@ -312,6 +318,16 @@ pub(crate) const RETRY: Attribute = Attribute {
         (Key::Policy, &["retry_policy", "preset"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[
+        Key::MaxAttempts,
+        Key::MaxRetries,
+        Key::InitialDelay,
+        Key::MaxDelay,
+        Key::Multiplier,
+        Key::Jitter,
+        Key::MaxElapsed,
+        Key::MaxRetryAfter,
+    ],
 };
 
 /// `#[circuit_breaker(...)]`.
@@ -407,6 +423,15 @@ pub(crate) const BREAKER: Attribute = Attribute {
         (Key::Env, &["env_prefix", "prefix"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[
+        Key::FailureThreshold,
+        Key::FailureRate,
+        Key::Window,
+        Key::MinCalls,
+        Key::ResetTimeout,
+        Key::SuccessThreshold,
+        Key::HalfOpenMaxCalls,
+    ],
 };
 
 /// `#[fallback(...)]`.
@@ -431,6 +456,7 @@ pub(crate) const FALLBACK: Attribute = Attribute {
         (Key::OnFallback, &["on_switch"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[],
 };
 
 /// The three attributes' tables.

@@ -16,7 +16,7 @@ use core::cell::Cell;
 pub use crate::__retry_async_loop as retry_async_loop;
 pub use crate::breaker::{BreakerSite, KeyedHandle, KeyedSite, LastKey};
 pub use crate::budget::BudgetSite;
-pub use crate::env::EnvSite;
+pub use crate::env::{EnvNames, EnvSite};
 pub use crate::limit::{ConcurrencyLimitSite, RateLimitSite};
 #[cfg(debug_assertions)]
 pub use crate::probe::{probe, Probe};

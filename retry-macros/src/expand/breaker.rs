@@ -98,9 +98,9 @@ pub(crate) fn layer(
         set("on_state_change", s.key_span, quote!(#expr));
     }
     let env = match &args.env {
-        Some(prefix) => {
-            let prefix = &prefix.value;
-            quote!(::core::option::Option::Some(#prefix))
+        Some(env) => {
+            let names = super::env_names(krate, &env.value);
+            quote!(::core::option::Option::Some(#names))
         }
         None => quote!(::core::option::Option::None),
     };

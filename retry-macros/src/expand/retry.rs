@@ -50,7 +50,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
 use super::{at_user, duration_tokens, private_fn_at, respan, runtime_path, FnContext, Wrapped};
-use crate::parse::values::{Backoff, Jitter, PolicyValue, Setting, TimeoutValue};
+use crate::parse::values::{Backoff, Env, Jitter, PolicyValue, Setting, TimeoutValue};
 use crate::parse::RetryArgs;
 use crate::shape::Flavor;
 
@@ -79,7 +79,7 @@ pub(crate) struct RetryPlan {
     pub(crate) retry_after: Option<Expr>,
     pub(crate) on_retry: Option<Expr>,
     pub(crate) on_give_up: Option<Expr>,
-    pub(crate) env: Option<LitStr>,
+    pub(crate) env: Option<Env>,
     /// `budget = "name"`.
     pub(crate) budget: Option<LitStr>,
     /// The attribute's `timeout` key: where it is, and the per-call `Option<Duration>`.
@@ -173,11 +173,12 @@ pub(crate) fn layer(
                 quote!(#value),
             )
         }
-        (None, Some(prefix)) => {
+        (None, Some(env)) => {
             let env_static = format_ident!("__RETRY_ENV", span = Span::mixed_site());
+            let names = super::env_names(krate, env);
             (
                 quote! {
-                    static #env_static: #private::EnvSite = #private::EnvSite::new(#prefix);
+                    static #env_static: #private::EnvSite = #private::EnvSite::new(#names);
                 },
                 quote!(#env_static.get(#const_ref)),
             )

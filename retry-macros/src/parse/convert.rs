@@ -186,7 +186,7 @@ impl KeyValue<'_> {
     }
 
     /// A string literal, for `budget` and `env`.
-    fn string(&self, errors: &mut Errors) -> Option<&LitStr> {
+    pub(super) fn string(&self, errors: &mut Errors) -> Option<&LitStr> {
         if let Some(lit) = string_lit(self.value) {
             return Some(lit);
         }
@@ -211,12 +211,6 @@ impl KeyValue<'_> {
             );
             return None;
         }
-        Some(self.wrap(lit.clone()))
-    }
-
-    /// An environment variable prefix: `"LLM"` (its form is [`crate::valid`]'s rule).
-    pub(super) fn env(&self, errors: &mut Errors) -> Option<Setting<LitStr>> {
-        let lit = self.string(errors)?;
         Some(self.wrap(lit.clone()))
     }
 

@@ -7,7 +7,7 @@ use syn::{Expr, LitStr};
 
 use super::convert::{numeric, Numeric};
 use super::items::{accept, parse_items, Item, KeyValue};
-use super::values::{Backoff, Jitter, PolicyValue, Setting, TimeoutValue};
+use super::values::{Backoff, Env, Jitter, PolicyValue, Setting, TimeoutValue};
 use crate::errors::{Errors, Seen};
 use crate::keys::{self, Key};
 
@@ -55,9 +55,9 @@ pub(crate) struct RetryArgs {
     pub(crate) on_give_up: Option<Setting<Expr>>,
     /// `budget = "name"`: a non-empty string.
     pub(crate) budget: Option<Setting<LitStr>>,
-    /// `env = "LLM"`: uppercase letters, digits and `_`, starting with a letter or `_`, not
-    /// ending with `_`.
-    pub(crate) env: Option<Setting<LitStr>>,
+    /// `env = "LLM"` (a prefix: uppercase letters, digits and `_`, starting with a letter or
+    /// `_`, not ending with `_`), or `env(...)` naming variables per key (see [`Env`]).
+    pub(crate) env: Option<Setting<Env>>,
     /// `policy = PATH` (a constant) or `policy = <expr>` (read at run time).
     pub(crate) policy: Option<Setting<PolicyValue>>,
     /// `crate = "::retry_runtime"`: the string parsed as a path; its tokens carry the

@@ -129,7 +129,7 @@ fn retry_every_key() {
     assert_eq!(expr_text(&args.retry_after.unwrap().value), "Error :: hint");
     assert!(args.on_retry.is_some() && args.on_give_up.is_some());
     assert_eq!(args.budget.unwrap().value.value(), "api");
-    assert_eq!(args.env.unwrap().value.value(), "LLM_2");
+    assert_eq!(args.env.unwrap().value.prefix.unwrap().value(), "LLM_2");
     let PolicyValue::Path(policy) = args.policy.unwrap().value else {
         panic!("a plain path is a constant policy")
     };
@@ -751,7 +751,7 @@ fn breaker_every_key() {
     assert_eq!(args.success_threshold.unwrap().value, 3);
     assert_eq!(args.half_open_max_calls.unwrap().value, 2);
     assert!(args.when.is_some() && args.on_state_change.is_some());
-    assert_eq!(args.env.unwrap().value.value(), "OPENAI");
+    assert_eq!(args.env.unwrap().value.prefix.unwrap().value(), "OPENAI");
     assert!(args.krate.is_some());
     let (args, found) = breaker("x, failure_threshold = 7, failure_rate_ok = 1");
     assert_eq!(
