@@ -35,9 +35,9 @@ use std::thread::LocalKey;
 use super::circuit::CircuitBreaker;
 use super::config::BreakerConfig;
 use super::registry::{self, apply_env, registered_config, warn};
-use crate::env::EnvNames;
 use super::snapshot::BreakerSnapshot;
 use super::thread_cache::{self, KeyedHandle, Last, LastKey};
+use crate::env::EnvNames;
 use crate::padded::CachePadded;
 
 /// The keyed breakers of one name. What a call reads (`created`, the name's length) comes
