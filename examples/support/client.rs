@@ -266,7 +266,7 @@ impl ChatProvider {
     #[retry_on_failure(
         policy = &self.retry_policy,
         timeout = self.retry_policy.get_timeout(),
-        timeout_error = |t| ProviderError::Timeout(t),
+        timeout_error = ProviderError::Timeout,
         when = |e| e.verdict().action == Action::Retry,
         retry_after = |e| e.verdict().wait,
         on_retry = |ev| self.record_retry(ev, prompt),
@@ -289,7 +289,7 @@ impl ChatProvider {
     #[retry_on_failure(
         policy = &self.backup_policy,
         timeout = self.backup_policy.get_timeout(),
-        timeout_error = |t| ProviderError::Timeout(t),
+        timeout_error = ProviderError::Timeout,
         when = |e| e.verdict().action == Action::Retry,
         retry_after = |e| e.verdict().wait,
         on_retry = |ev| self.record_retry(ev, prompt),
@@ -315,7 +315,7 @@ impl ChatProvider {
     #[retry_on_failure(
         policy = &self.retry_policy,
         timeout = self.retry_policy.get_timeout(),
-        timeout_error = |t| ProviderError::Timeout(t),
+        timeout_error = ProviderError::Timeout,
         when = |e| e.verdict().action == Action::Retry,
         retry_after = |e| e.verdict().wait,
         on_retry = |ev| self.record_retry(ev, prompt),
