@@ -365,10 +365,19 @@ impl ChatProvider {
     ) -> Result<reqwest::Response, ProviderError> {
         if let Some(tokens) = endpoint.tokens {
             let cost = u32::try_from(estimated_tokens(prompt)).unwrap_or(u32::MAX);
+            let asked = Instant::now();
             tokens
                 .acquire_async(cost)
                 .await
                 .map_err(|refused| ProviderError::Unavailable(refused.to_string()))?;
+            let waited = asked.elapsed();
+            if waited >= Duration::from_millis(10) {
+                self.timeline_line(format_args!(
+                    "{}: waited {} ms for {cost} tokens",
+                    tokens.name(),
+                    waited.as_millis()
+                ));
+            }
         }
         self.meter.attempts.fetch_add(1, Relaxed);
         let request = json!({
