@@ -260,7 +260,8 @@ impl KeyedBreakers {
         keys.order.values().cloned().collect()
     }
 
-    /// How many breakers it holds.
+    /// How many breakers it holds (for the tests of its bound).
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         lock(&self.keys).by_key.len()
     }
