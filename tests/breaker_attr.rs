@@ -354,7 +354,9 @@ impl<T: Clone> Svc<T> {
 fn self_paths_work_in_policies_with_env_and_in_hooks() {
     let s = Svc(5u8);
     assert_eq!(s.get(false), Ok(5));
-    // Two failures open the circuit (the hook sees it); the third attempt is rejected.
+    // Two failures open the circuit (the hook sees it); the retry does not try a third
+    // attempt the open circuit would reject, and returns the second failure's own error.
+    assert_eq!(s.get(true), Err(ApiError::Down));
     assert_eq!(s.get(true), Err(ApiError::Open("attr_self_hook".into())));
     assert_eq!(HOOK_CALLS.load(Ordering::SeqCst), 1);
 }

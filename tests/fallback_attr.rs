@@ -105,11 +105,11 @@ fn when_decides_which_errors_switch() {
 struct Provider {
     up: bool,
     calls: u32,
-    seen: Mutex<Vec<(&'static str, &'static str)>>,
+    seen: Mutex<Vec<(String, String)>>,
 }
 
 impl Provider {
-    #[fallback(to = Self::backup, on_fallback = |e| self.seen.lock().unwrap().push((e.from, e.to)))]
+    #[fallback(to = Self::backup, on_fallback = |e| self.seen.lock().unwrap().push((e.from.to_owned(), e.to.to_owned())))]
     fn chat(&self, prompt: &str) -> Result<String, ApiError> {
         if self.up {
             Ok(format!("primary: {prompt}"))
@@ -148,7 +148,7 @@ fn methods_pass_the_receiver_first_and_report_type_names() {
     assert_eq!(p.chat("hi").unwrap(), "backup: hi");
     assert_eq!(
         *p.seen.lock().unwrap(),
-        [("Provider::chat", "Provider::backup")]
+        [("Provider::chat".to_owned(), "Provider::backup".to_owned())]
     );
     let mut p = p;
     // The primary's mutation is visible to the target: both see the same `self`.

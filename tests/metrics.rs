@@ -1,8 +1,9 @@
 //! The `metrics` feature as users see it: a Prometheus exporter listening on loopback, a
 //! scripted run through annotated functions (retries, give-ups by attempts, by a permanent
 //! error, by a refused budget and by an open circuit, a fallback, a breaker opening and
-//! rejecting), then a scrape of `/metrics` over real HTTP whose counters, gauge and labels are
-//! checked exactly. One test function: the metrics facade has one global recorder per process.
+//! rejecting; a rate limiter and a concurrency limit refusing calls), then a scrape of
+//! `/metrics` over real HTTP whose counters, gauge and labels are checked exactly. One test
+//! function: the metrics facade has one global recorder per process.
 #![cfg(feature = "metrics")]
 
 use std::io::{Read, Write};
@@ -12,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use metrics_exporter_prometheus::PrometheusBuilder;
 use retry_runtime::{
-    breaker, circuit_breaker, configure_budget, fallback, retry_on_failure, CircuitOpen,
-    RetryBudget, State,
+    breaker, circuit_breaker, configure_budget, fallback, register_concurrency_limit,
+    register_limiter, retry_on_failure, CircuitOpen, LimiterConfig, RetryBudget, State,
 };
 
 #[derive(Debug)]
@@ -188,6 +189,21 @@ fn a_prometheus_scrape_shows_every_count() {
     // One failure opens the breaker of host `a`; its next call is rejected.
     assert!(matches!(by_host("a"), Err(ApiError::Transient)));
     assert!(matches!(by_host("a"), Err(ApiError::Open)));
+    // A rate limiter: one call admitted by `acquire` (its wait recorded), two refused; a
+    // concurrency limit with its one slot taken: one refused.
+    let limiter = register_limiter(
+        "metrics_limiter",
+        LimiterConfig::new(1, Duration::from_secs(3600))
+            .burst(1)
+            .max_wait(Duration::ZERO),
+    );
+    limiter.acquire(1).unwrap();
+    assert!(limiter.acquire(1).is_err());
+    assert!(limiter.try_acquire(1).is_err());
+    let slots = register_concurrency_limit("metrics_slots", 1);
+    let held = slots.try_acquire().unwrap();
+    assert!(slots.try_acquire().is_err());
+    drop(held);
 
     let body = scrape(addr);
     let count = |name: &str, labels: &[(&str, &str)]| {
@@ -259,6 +275,17 @@ fn a_prometheus_scrape_shows_every_count() {
         count(
             "retry_budget_refusals_total",
             &[("budget", "metrics_test_budget")]
+        ),
+        1.0
+    );
+
+    let refusals = |limiter| count("rate_limiter_refusals_total", &[("limiter", limiter)]);
+    assert_eq!(refusals("metrics_limiter"), 2.0);
+    assert_eq!(refusals("metrics_slots"), 1.0);
+    assert_eq!(
+        count(
+            "rate_limiter_wait_seconds_count",
+            &[("limiter", "metrics_limiter")]
         ),
         1.0
     );

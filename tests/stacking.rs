@@ -43,9 +43,9 @@ fn retry_over_breaker() -> Result<u32, ApiError> {
 
 #[test]
 fn retry_over_breaker_stops_at_the_open_circuit() {
-    // Attempts 1-3 fail and open the circuit; attempt 4 is rejected and ends the retry: the
-    // open circuit's error goes straight up.
-    assert_eq!(retry_over_breaker(), Err(ApiError::Open("stack_rb".into())));
+    // Attempts 1-3 fail, and the third opens the circuit for longer than the next sleep: the
+    // retry ends there with the third failure's own error (no attempt 4 to be rejected).
+    assert_eq!(retry_over_breaker(), Err(ApiError::Down));
     assert_eq!(runs(&RB_RUNS), 3);
     assert_eq!(
         RB_GIVE_UPS.load(Ordering::SeqCst),
@@ -183,11 +183,11 @@ async fn documented(id: u32) -> Result<u32, ApiError> {
 #[tokio::test(start_paused = true)]
 async fn documented_order_open_circuit_costs_no_time() {
     let start = tokio::time::Instant::now();
-    // Attempt 1 fails, 1s sleep, attempt 2 fails and opens the circuit, 1s sleep, attempt 3 is
-    // rejected: the retry ends there (no third sleep, no fourth attempt), the fallback answers.
+    // Attempt 1 fails, 1s sleep, attempt 2 fails and opens the circuit for 60 s: the retry
+    // ends there (no sleep into a certain rejection), the fallback answers.
     assert_eq!(documented(1).await, Ok(1001));
     assert_eq!(runs(&DOC_RUNS), 2);
-    assert_eq!(start.elapsed(), std::time::Duration::from_secs(2));
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(1));
     assert_eq!(DOC_BACKUP.load(Ordering::SeqCst), 1);
 
     // Open: no body run, no sleep, the fallback at once.
@@ -289,10 +289,10 @@ async fn the_documented_order_works_in_async_trait_impls() {
         async move { provider.complete("q").await }
     });
     assert_eq!(answer.await.unwrap().unwrap(), "spare: q");
-    // Two attempts fail and open the circuit; after the second sleep (exponential: 1s, then
-    // 2s) the third is rejected.
-    assert_eq!(start.elapsed(), std::time::Duration::from_secs(3));
+    // Two attempts fail (one 1 s sleep between them) and the second opens the circuit for
+    // 60 s: the retry ends at once, the spare answers.
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(1));
     // Open: no attempt runs, no time passes, the spare answers at once.
     assert_eq!(provider.complete("r").await.unwrap(), "spare: r");
-    assert_eq!(start.elapsed(), std::time::Duration::from_secs(3));
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(1));
 }

@@ -142,6 +142,39 @@ mod sync {
         flaky()
     }
 
+    /// A client holding its policy, configured at run time (`policy = &self.policy`).
+    pub struct Client {
+        pub policy: retry_runtime::RetryPolicy,
+    }
+
+    impl Client {
+        #[inline(never)]
+        #[retry_runtime::retry_on_failure(policy = &self.policy)]
+        pub fn call(&self) -> Result<u32, Transient> {
+            op(INPUT)
+        }
+
+        #[inline(never)]
+        #[retry_runtime::retry_on_failure(policy = POLICY)]
+        pub fn call_const(&self) -> Result<u32, Transient> {
+            op(INPUT)
+        }
+    }
+
+    pub static CLIENT: Client = Client { policy: POLICY };
+
+    /// The attribute with a policy read at run time, on a method.
+    #[inline(never)]
+    pub fn ours_attr_runtime_policy() -> Result<u32, Transient> {
+        black_box(&CLIENT).call()
+    }
+
+    /// The same method with a constant policy: the pair measures the runtime policy alone.
+    #[inline(never)]
+    pub fn ours_attr_const_method() -> Result<u32, Transient> {
+        black_box(&CLIENT).call_const()
+    }
+
     #[inline(never)]
     pub fn backon_fail_once() -> Result<u32, Transient> {
         flaky
@@ -167,6 +200,18 @@ fn sync_success(c: &mut Criterion) {
     bench_sync!(g, "bare", sync::bare, assert_success);
     bench_sync!(g, "ours", sync::ours, assert_success);
     bench_sync!(g, "ours_attr", sync::ours_attr, assert_success);
+    bench_sync!(
+        g,
+        "ours_attr_const_method",
+        sync::ours_attr_const_method,
+        assert_success
+    );
+    bench_sync!(
+        g,
+        "ours_attr_runtime_policy",
+        sync::ours_attr_runtime_policy,
+        assert_success
+    );
     bench_sync!(g, "ours_hooks", sync::ours_hooks, assert_success);
     bench_sync!(g, "backon", sync::backon, assert_success);
     bench_sync!(g, "backoff", sync::backoff, assert_success);
@@ -287,6 +332,37 @@ mod asynk {
         flaky_async().await
     }
 
+    /// A client holding its policy, configured at run time (`policy = &self.policy`).
+    pub struct Client {
+        pub policy: retry_runtime::RetryPolicy,
+    }
+
+    impl Client {
+        #[inline(never)]
+        #[retry_runtime::retry_on_failure(policy = &self.policy)]
+        pub async fn call(&self) -> Result<u32, Transient> {
+            op_async(INPUT).await
+        }
+
+        #[inline(never)]
+        #[retry_runtime::retry_on_failure(policy = POLICY)]
+        pub async fn call_const(&self) -> Result<u32, Transient> {
+            op_async(INPUT).await
+        }
+    }
+
+    pub static CLIENT: Client = Client { policy: POLICY };
+
+    /// The attribute with a policy read at run time, on a method.
+    pub async fn ours_attr_runtime_policy() -> Result<u32, Transient> {
+        black_box(&CLIENT).call().await
+    }
+
+    /// The same method with a constant policy: the pair measures the runtime policy alone.
+    pub async fn ours_attr_const_method() -> Result<u32, Transient> {
+        black_box(&CLIENT).call_const().await
+    }
+
     #[inline(never)]
     pub async fn tokio_retry_fail_once() -> Result<u32, Transient> {
         let strategy = tokio_retry::strategy::FixedInterval::from_millis(0).take(2);
@@ -328,6 +404,10 @@ fn async_success(c: &mut Criterion) {
     assert_success("bare", rt.block_on(asynk::bare()));
     assert_success("ours", rt.block_on(asynk::ours()));
     assert_success("ours_attr", rt.block_on(asynk::ours_attr()));
+    assert_success(
+        "ours_attr_runtime_policy",
+        rt.block_on(asynk::ours_attr_runtime_policy()),
+    );
     assert_success("tower", rt.block_on(asynk::tower(&mut tower_svc, INPUT)));
     assert_success("tokio_retry", rt.block_on(asynk::tokio_retry()));
     assert_success("backon", rt.block_on(asynk::backon()));
@@ -336,6 +416,18 @@ fn async_success(c: &mut Criterion) {
     bench_async(&mut g, &rt, "bare", asynk::bare);
     bench_async(&mut g, &rt, "ours", asynk::ours);
     bench_async(&mut g, &rt, "ours_attr", asynk::ours_attr);
+    bench_async(
+        &mut g,
+        &rt,
+        "ours_attr_const_method",
+        asynk::ours_attr_const_method,
+    );
+    bench_async(
+        &mut g,
+        &rt,
+        "ours_attr_runtime_policy",
+        asynk::ours_attr_runtime_policy,
+    );
     bench_async(&mut g, &rt, "floor_loop", asynk::floor_loop);
     g.bench_function("tower", |b| {
         b.iter_custom(|iters| async_iters!(rt, iters, asynk::tower(&mut tower_svc, INPUT)))

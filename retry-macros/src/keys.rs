@@ -39,10 +39,16 @@ pub(crate) enum Value {
     Expression,
     /// A non-empty string; the text says what is missing ("`budget` needs a name").
     Label { empty: &'static str },
-    /// An environment variable prefix string: `"LLM"`.
-    EnvPrefix,
-    /// A plain path to a constant: `MY_POLICY`.
+    /// An environment variable prefix string (`"LLM"`), or a list naming a variable per key
+    /// (`env(prefix = "LLM", max_retries = "LLM_MAX_RETRIES")`) among the attribute's
+    /// [`Attribute::env`] keys.
+    Env,
+    /// A plain path to a constant (`MY_POLICY`), or any other expression: a policy read at
+    /// run time (`self.policy`).
     Policy,
+    /// A duration string, or an expression of type `Duration` or `Option<Duration>` evaluated
+    /// per call.
+    DurationOrExpr,
     /// A path written as a string: `"::retry_runtime"`.
     CratePath,
     /// A breaker's name: an identifier or a non-empty string.
@@ -115,14 +121,20 @@ keys! {
     }), "full";
     MaxElapsed = "max_elapsed", Value::Duration { nonzero: true }, "\"30s\"";
     /// Per-attempt timeout.
-    Timeout = "timeout", Value::Duration { nonzero: true }, "\"5s\"";
+    Timeout = "timeout", Value::DurationOrExpr, "\"5s\"";
+    /// Builds the error of a timed-out attempt.
+    TimeoutError = "timeout_error", Value::Callable, "|timed_out| MyError::Timeout(timed_out)";
     When = "when", Value::Callable, "|e| e.is_transient()";
     Unless = "unless", Value::Callable, "|e| e.is_permanent()";
     RetryAfter = "retry_after", Value::Callable, "|e| e.retry_after()";
+    /// The longest server hint honoured.
+    MaxRetryAfter = "max_retry_after", Value::Duration { nonzero: true }, "\"60s\"";
+    /// Judges an attempt's `Ok` value.
+    Validate = "validate", Value::Callable, "|v| check(v)";
     OnRetry = "on_retry", Value::Callable, "|event| log(event)";
     OnGiveUp = "on_give_up", Value::Callable, "|event| log(event)";
     Budget = "budget", Value::Label { empty: "`budget` needs a name" }, "\"api\"";
-    Env = "env", Value::EnvPrefix, "\"LLM\"";
+    Env = "env", Value::Env, "\"LLM\"";
     Policy = "policy", Value::Policy, "MY_POLICY";
     Crate = "crate", Value::CratePath, "\"::retry_runtime\"";
     // ---- #[circuit_breaker] ----
@@ -171,6 +183,10 @@ pub(crate) struct Attribute {
     pub(crate) name: &'static str,
     /// Every key it accepts, in the order of the documentation, each with its aliases.
     pub(crate) keys: &'static [(Key, &'static [&'static str])],
+    /// The keys its `env` reads from the environment, in the order of the documentation: a
+    /// prefix `P` reads each from `{P}_{KEY}` (`LLM_MAX_ATTEMPTS`), `env(key = "VAR")` names
+    /// the variable.
+    pub(crate) env: &'static [Key],
 }
 
 impl Attribute {
@@ -253,6 +269,7 @@ pub(crate) const RETRY: Attribute = Attribute {
             ],
         ),
         (Key::Timeout, &["attempt_timeout", "per_attempt_timeout"]),
+        (Key::TimeoutError, &["on_timeout", "timeout_err"]),
         (
             Key::When,
             &[
@@ -275,6 +292,23 @@ pub(crate) const RETRY: Attribute = Attribute {
         ),
         (Key::RetryAfter, &[]),
         (
+            Key::MaxRetryAfter,
+            &[
+                "max_retry_after_delay",
+                "retry_after_max",
+                "max_server_delay",
+            ],
+        ),
+        (
+            Key::Validate,
+            &[
+                "validator",
+                "retry_if_result",
+                "retry_on_result",
+                "check_result",
+            ],
+        ),
+        (
             Key::OnRetry,
             &["before_sleep", "before_retry", "on_backoff"],
         ),
@@ -283,6 +317,16 @@ pub(crate) const RETRY: Attribute = Attribute {
         (Key::Env, &["env_prefix", "prefix"]),
         (Key::Policy, &["retry_policy", "preset"]),
         (Key::Crate, &["crate_path", "krate"]),
+    ],
+    env: &[
+        Key::MaxAttempts,
+        Key::MaxRetries,
+        Key::InitialDelay,
+        Key::MaxDelay,
+        Key::Multiplier,
+        Key::Jitter,
+        Key::MaxElapsed,
+        Key::MaxRetryAfter,
     ],
 };
 
@@ -379,6 +423,15 @@ pub(crate) const BREAKER: Attribute = Attribute {
         (Key::Env, &["env_prefix", "prefix"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[
+        Key::FailureThreshold,
+        Key::FailureRate,
+        Key::Window,
+        Key::MinCalls,
+        Key::ResetTimeout,
+        Key::SuccessThreshold,
+        Key::HalfOpenMaxCalls,
+    ],
 };
 
 /// `#[fallback(...)]`.
@@ -403,6 +456,7 @@ pub(crate) const FALLBACK: Attribute = Attribute {
         (Key::OnFallback, &["on_switch"]),
         (Key::Crate, &["crate_path", "krate"]),
     ],
+    env: &[],
 };
 
 /// The three attributes' tables.

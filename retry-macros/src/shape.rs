@@ -124,6 +124,7 @@ impl Function {
                         name: quote!(#name),
                         pass: pass_of(&r.ty),
                         span: r.span(),
+                        ty: nameable(&r.ty),
                     });
                 }
                 FnArg::Typed(t) => {
@@ -132,6 +133,7 @@ impl Function {
                             name: quote!(#ident),
                             pass: pass_of(&t.ty),
                             span: t.pat.span(),
+                            ty: nameable(&t.ty),
                         });
                     }
                 }
@@ -194,6 +196,21 @@ pub(crate) struct PassedArg {
     pub(crate) pass: Pass,
     /// The argument as written, for messages about cloning it.
     pub(crate) span: Span,
+    /// Its type as declared, when it can be written in the body (not an `impl Trait`).
+    pub(crate) ty: Option<TokenStream>,
+}
+
+/// `ty` as tokens, unless it holds an `impl Trait`, which cannot be named in the body.
+fn nameable(ty: &Type) -> Option<TokenStream> {
+    fn has_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => i == "impl",
+            proc_macro2::TokenTree::Group(g) => has_impl(g.stream()),
+            _ => false,
+        })
+    }
+    let tokens = quote!(#ty);
+    (!has_impl(tokens.clone())).then_some(tokens)
 }
 
 fn pass_of(ty: &Type) -> Pass {

@@ -1,19 +1,20 @@
 //! Every rule between values, checked after parsing (thiserror-impl's `valid.rs`): between
-//! the keys of one attribute, on the form of an `env` prefix, and between an attribute and
-//! the function it sits on. Single-value rules (bounds, "greater than zero") are declared
-//! with the keys in [`crate::keys`]; whether a function can be wrapped at all is read by
-//! [`crate::shape`].
+//! the keys of one attribute, on the names an `env` reads (their form, no variable read for
+//! two keys), and between an attribute and the function it sits on. Single-value rules
+//! (bounds, "greater than zero") are declared with the keys in [`crate::keys`]; whether a
+//! function can be wrapped at all is read by [`crate::shape`].
 //!
 //! An error about two keys points at the one written later. A key whose value was wrong
 //! is absent from the arguments, so it causes no second error here. `valid/captures.rs` reads
 //! which of the function's variables an expression uses (`on_state_change` may use none).
 
 use crate::errors::Errors;
+use crate::keys::{self, Attribute};
 use crate::parse::duration::format_duration;
-use crate::parse::values::{Backoff, Setting};
+use crate::parse::values::{Backoff, Env, PolicyValue, Setting};
 use crate::parse::{BreakerArgs, Layer, RetryArgs};
 use crate::shape::Function;
-use syn::LitStr;
+use proc_macro2::Span;
 
 /// The rules between the values of one parsed attribute.
 pub(crate) fn check_layer(layer: &Layer, errors: &mut Errors) {
@@ -64,7 +65,18 @@ pub(crate) fn check_on_function(layer: &Layer, function: &Function, errors: &mut
 
 /// The rules between the keys of `#[retry_on_failure]`.
 fn check_retry(args: &RetryArgs, errors: &mut Errors) {
-    check_env(&args.env, errors);
+    check_env(&args.env, &keys::RETRY, errors);
+    if let Some(policy) = &args.policy {
+        if let PolicyValue::Runtime(_) = policy.value {
+            check_beside_runtime_policy(args, policy, errors);
+        }
+    }
+    if let (Some(timeout_error), None) = (&args.timeout_error, &args.timeout) {
+        errors.error(
+            timeout_error.key_span,
+            "`timeout_error` builds the error of a timed-out attempt: it needs a `timeout`, e.g. `timeout = \"5s\"`",
+        );
+    }
     if let (Some(attempts), Some(retries)) = (&args.max_attempts, &args.max_retries) {
         errors.error(
             attempts.later_key(retries),
@@ -103,9 +115,49 @@ fn check_retry(args: &RetryArgs, errors: &mut Errors) {
     }
 }
 
+/// A policy read at run time carries the whole schedule: a schedule key beside it is an error
+/// at the later of the two.
+fn check_beside_runtime_policy<T>(args: &RetryArgs, policy: &Setting<T>, errors: &mut Errors) {
+    let mut report = |key: &str, at: Option<(Span, usize)>, fix: &str| {
+        if let Some((span, index)) = at {
+            let span = if index > policy.index {
+                span
+            } else {
+                policy.key_span
+            };
+            errors.error(
+                span,
+                format_args!("`{key}` and a `policy` read at run time cannot be combined: {fix}"),
+            );
+        }
+    };
+    fn at<T>(s: &Option<Setting<T>>) -> Option<(Span, usize)> {
+        s.as_ref().map(|s| (s.key_span, s.index))
+    }
+    for (key, setting) in [
+        ("max_attempts", at(&args.max_attempts)),
+        ("max_retries", at(&args.max_retries)),
+        ("backoff", at(&args.backoff)),
+        ("initial_delay", at(&args.initial_delay)),
+        ("max_delay", at(&args.max_delay)),
+        ("multiplier", at(&args.multiplier)),
+        ("jitter", at(&args.jitter)),
+        ("max_elapsed", at(&args.max_elapsed)),
+        ("max_retry_after", at(&args.max_retry_after)),
+    ] {
+        let fix = format!("set `{key}` on the policy (`RetryPolicy::{key}`, or `try_{key}` for a value from configuration)");
+        report(key, setting, &fix);
+    }
+    report(
+        "env",
+        at(&args.env),
+        "read the environment into the policy where it is built",
+    );
+}
+
 /// The rules between the keys of `#[circuit_breaker]`.
 fn check_breaker(args: &BreakerArgs, errors: &mut Errors) {
-    check_env(&args.env, errors);
+    check_env(&args.env, &keys::BREAKER, errors);
     if let (Some(threshold), Some(rate)) = (&args.failure_threshold, &args.failure_rate) {
         errors.error(
             threshold.later_key(rate),
@@ -134,34 +186,86 @@ fn check_breaker(args: &BreakerArgs, errors: &mut Errors) {
     }
 }
 
-/// An environment variable prefix: uppercase letters, digits and `_`, starting with a letter
-/// or `_`, not ending with `_` (the runtime adds `_MAX_ATTEMPTS`...).
-fn check_env(env: &Option<Setting<LitStr>>, errors: &mut Errors) {
+/// The names of `env`: a prefix and each variable an environment variable's name (uppercase
+/// letters, digits and `_`, not starting with a digit; a prefix also not ending with `_`: the
+/// runtime adds `_MAX_ATTEMPTS`...), and no variable read for two keys of `attribute`.
+fn check_env(env: &Option<Setting<Env>>, attribute: &Attribute, errors: &mut Errors) {
     let Some(env) = env else { return };
-    let prefix = env.value.value();
-    let message = if prefix.is_empty() {
-        "`env` needs a prefix, e.g. `env = \"LLM\"`".to_owned()
-    } else if !prefix
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
-        "`env` prefix must be uppercase letters, digits and `_`, e.g. \"LLM\"".to_owned()
-    } else if prefix.starts_with(|c: char| c.is_ascii_digit()) {
-        "`env` prefix must start with a letter or `_`".to_owned()
-    } else if prefix.chars().any(|c| c.is_ascii_lowercase()) {
-        format!(
-            "`env` prefix must be uppercase: \"{}\"",
-            prefix.to_ascii_uppercase()
-        )
-    } else if prefix.ends_with('_') {
+    let prefix = env.value.prefix.as_ref().filter(|prefix| {
+        let message = check_prefix(&prefix.value());
+        if let Some(message) = &message {
+            errors.error_spanned_by(prefix, message);
+        }
+        message.is_none()
+    });
+    for (i, named) in env.value.named.iter().enumerate() {
+        let (key, variable) = (named.key.name(), named.variable.value());
+        let example = format!("\"LLM_{}\"", key.to_ascii_uppercase());
+        let message = if variable.is_empty() {
+            format!("the variable of `{key}` needs a name, e.g. {example}")
+        } else if let Some(rule) = name_rule(&variable, &example) {
+            format!("the variable of `{key}` {rule}")
+        } else if let Some(earlier) = env.value.named[..i]
+            .iter()
+            .find(|earlier| earlier.variable.value() == variable)
+        {
+            format!(
+                "`{key}` reads `{variable}`, which `{}` reads too: name another variable",
+                earlier.key.name()
+            )
+        } else if let Some((prefix, other)) = prefix.and_then(|prefix| {
+            let prefix = prefix.value();
+            let other = attribute.env.iter().find(|other| {
+                **other != named.key
+                    && variable == format!("{prefix}_{}", other.name().to_ascii_uppercase())
+            })?;
+            Some((prefix, other))
+        }) {
+            format!(
+                "`{key}` reads `{variable}`, which the prefix \"{prefix}\" reads for `{}`: name another variable",
+                other.name()
+            )
+        } else {
+            continue;
+        };
+        errors.error_spanned_by(&named.variable, message);
+    }
+}
+
+/// What is wrong with `prefix`, if anything.
+fn check_prefix(prefix: &str) -> Option<String> {
+    if prefix.is_empty() {
+        return Some("`env` needs a prefix, e.g. `env = \"LLM\"`".to_owned());
+    }
+    if let Some(rule) = name_rule(prefix, "\"LLM\"") {
+        return Some(format!("`env` prefix {rule}"));
+    }
+    if prefix.ends_with('_') {
         let bare = prefix.trim_end_matches('_');
-        format!(
+        return Some(format!(
             "`env` prefix must not end with `_`: \"{bare}\" already reads `{bare}_MAX_ATTEMPTS`"
-        )
+        ));
+    }
+    None
+}
+
+/// The rule a non-empty environment variable name (or prefix) breaks, after its subject:
+/// "must be uppercase: \"LLM\"". `example` is a right one, quoted.
+fn name_rule(name: &str, example: &str) -> Option<String> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Some(format!(
+            "must be uppercase letters, digits and `_`, e.g. {example}"
+        ))
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        Some("must start with a letter or `_`".to_owned())
+    } else if name.chars().any(|c| c.is_ascii_lowercase()) {
+        Some(format!(
+            "must be uppercase: \"{}\"",
+            name.to_ascii_uppercase()
+        ))
     } else {
-        return;
-    };
-    errors.error_spanned_by(&env.value, message);
+        None
+    }
 }
 
 mod captures;

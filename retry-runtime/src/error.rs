@@ -57,6 +57,25 @@ impl AttemptTimedOut {
     pub const fn timeout(&self) -> Duration {
         self.timeout
     }
+
+    /// This timeout as the error type of a call, `E::from(self)`. The attribute's `timeout`
+    /// converts with it when no `timeout_error` is given, so a missing conversion is reported
+    /// at the `timeout` key with a message saying how to add one.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// use retry_runtime::AttemptTimedOut;
+    /// #[derive(Debug, PartialEq)]
+    /// enum Error { TimedOut(u32) }
+    /// impl From<AttemptTimedOut> for Error {
+    ///     fn from(t: AttemptTimedOut) -> Self { Error::TimedOut(t.attempt()) }
+    /// }
+    /// let e: Error = AttemptTimedOut::new(2, Duration::from_secs(1)).into_error();
+    /// assert_eq!(e, Error::TimedOut(2));
+    /// ```
+    pub fn into_error<E: TimeoutError>(self) -> E {
+        E::from(self)
+    }
 }
 
 impl fmt::Display for AttemptTimedOut {
@@ -72,11 +91,24 @@ impl fmt::Display for AttemptTimedOut {
 
 impl std::error::Error for AttemptTimedOut {}
 
-/// Implemented by every error type that can hold an [`AttemptTimedOut`].
+/// Implemented by every error type that can hold an [`AttemptTimedOut`] (every `E:
+/// From<AttemptTimedOut>`): what the attribute's `timeout` asks of the function's error type
+/// when no `timeout_error` builds it.
+///
+/// ```
+/// use retry_runtime::{AttemptTimedOut, TimeoutError};
+/// #[derive(Debug)]
+/// struct Error;
+/// impl From<AttemptTimedOut> for Error {
+///     fn from(_: AttemptTimedOut) -> Self { Error }
+/// }
+/// fn takes_timeouts<E: TimeoutError>() {}
+/// takes_timeouts::<Error>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`timeout` needs `{Self}: From<retry_runtime::AttemptTimedOut>`: a timed-out attempt must become an error of this type",
     label = "needs `From<AttemptTimedOut>`",
-    note = "add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
+    note = "build the error with `timeout_error = |timed_out| ...` on the attribute, or add a variant, e.g. with thiserror: `#[error(transparent)] Timeout(#[from] retry_runtime::AttemptTimedOut)`"
 )]
 pub trait TimeoutError: From<AttemptTimedOut> {}
 impl<E: From<AttemptTimedOut>> TimeoutError for E {}

@@ -34,7 +34,7 @@ pub(crate) enum GiveUp {
     CircuitOpen,
     /// `max_attempts` reached.
     Exhausted,
-    /// A `retry_after` hint beyond `max_delay`.
+    /// A `retry_after` hint beyond `max_retry_after`.
     HintTooLong,
     /// The sleep would end past `max_elapsed`.
     MaxElapsed,
@@ -49,7 +49,7 @@ impl GiveUp {
             GiveUp::Permanent => "permanent error",
             GiveUp::CircuitOpen => "circuit open",
             GiveUp::Exhausted => "attempts used up",
-            GiveUp::HintTooLong => "retry-after hint beyond max_delay",
+            GiveUp::HintTooLong => "retry-after hint beyond max_retry_after",
             GiveUp::MaxElapsed => "max_elapsed reached",
             GiveUp::Budget => "retry budget refused",
         }
@@ -105,7 +105,7 @@ pub(crate) fn giving_up<E, S: ShowError<E>>(
 
 /// The `INFO` event of a fallback: `function`'s `from` failed with `error`, `to` runs next.
 /// `show` is the site's error shower (see [`ShowError`]). Compiled to nothing without the
-/// `tracing` feature. The fallback attribute calls it.
+/// `tracing` feature. The fallback attribute and [`Fallback`](crate::Fallback) call it.
 ///
 /// ```
 /// use retry_runtime::{ShowDisplay, __private::events};
@@ -115,8 +115,8 @@ pub(crate) fn giving_up<E, S: ShowError<E>>(
 #[allow(unused_variables)]
 pub fn fallback<E, S: ShowError<E>>(
     function: &'static str,
-    from: &'static str,
-    to: &'static str,
+    from: &str,
+    to: &str,
     error: &E,
     show: &S,
 ) {
@@ -129,8 +129,8 @@ pub fn fallback<E, S: ShowError<E>>(
 #[inline(never)]
 fn fallback_event<E, S: ShowError<E>>(
     function: &'static str,
-    from: &'static str,
-    to: &'static str,
+    from: &str,
+    to: &str,
     error: &E,
     show: &S,
 ) {

@@ -48,8 +48,11 @@
 //!
 //! The expansions are small calls into this crate, which holds the backoff math and
 //! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
-//! [`breaker`], [`keyed_breaker`], [`breakers`]), retry budgets ([`configure_budget`]), statistics ([`stats`]),
-//! events, and [`classify`]. The same loops are available as functions:
+//! [`breaker`], [`keyed_breaker`], [`breakers`]), the limiters ([`RateLimiter`],
+//! [`ConcurrencyLimit`], [`register_limiter`], [`register_concurrency_limit`]), retry budgets
+//! ([`configure_budget`]), statistics ([`stats`]), events, and [`classify`]. The same loops
+//! are available as functions, and fallback chains built at run time from a list as
+//! [`Fallback`]:
 //!
 //! ```
 //! use std::time::Duration;
@@ -78,9 +81,13 @@
 //!    attributes' expansions name, and nothing else).
 //! 2. `retry/`: [`Retry`] and its setters (`setup.rs`), the breaker option of the function API
 //!    (`gate.rs`), the one decision core (`decide.rs`), the sync driver (`blocking.rs`) and the
-//!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`).
-//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `budget.rs`,
-//!    `env.rs` (environment overrides).
+//!    tokio driver with the one async loop that the expansion runs too (`tokio.rs`);
+//!    `fallback.rs`: [`Fallback`], a chain of targets built at run time, and [`AllFailed`];
+//!    `serde_impls/` (feature `serde`): policies, breaker configurations, budgets and
+//!    limiter configurations read from and written to configuration files.
+//! 3. `breaker/` (the lock-free state machine, its registry and configuration), `limit/` (the
+//!    rate limiter and the concurrency limit, their registries), `budget.rs`, `env.rs`
+//!    (environment overrides).
 //! 4. `policy/` ([`RetryPolicy`], the backoff math, the presets), `site.rs` (function names and
 //!    [`stats`]), `events.rs` (`tracing` events), `metrics.rs` (what the `metrics` feature
 //!    records), `error.rs` ([`AttemptTimedOut`]).
@@ -98,6 +105,38 @@
 //!   `tokio::time::sleep`, and per-attempt timeouts.
 //! - `tracing`: events (target `retry_runtime`) for retries (`WARN`), give-ups (`ERROR`),
 //!   fallbacks and breaker state changes (`INFO`).
+//! - `serde`: [`RetryPolicy`], [`BreakerConfig`], [`RetryBudget`] and [`LimiterConfig`]
+//!   implement `Serialize` and `Deserialize`, so per-provider settings live in a configuration
+//!   file (TOML, JSON, any self-describing format). Field names are the attributes' keys
+//!   (`max_attempts`, `initial_delay`, `failure_rate`, `rate`, `per`, ...; a budget's are
+//!   `ratio`, `min_per_sec`, `ttl`);
+//!   durations are duration literals of the attributes' grammar (`"200ms"`, `"1m30s"`), and
+//!   every duration written reads back; `backoff` and `jitter` take the attributes' words
+//!   (`jitter = 0.25` for a fraction). A missing field takes its default, an unknown one is an
+//!   error, and every rule of the setters (and the attribute's rules between keys) is checked
+//!   while reading: a broken one is an error naming the field (`max_attempts: must be at least
+//!   1`). A breaker's `on_state_change` is code and is not written.
+//!
+//!   ```
+//!   # #[cfg(feature = "serde")] {
+//!   use std::time::Duration;
+//!   use retry_runtime::{BreakerConfig, RetryPolicy};
+//!
+//!   let file: toml::Table = toml::from_str(r#"
+//!       [openai.retry]
+//!       max_attempts = 4
+//!       initial_delay = "200ms"
+//!       max_retry_after = "60s"
+//!       [openai.breaker]
+//!       failure_rate = 0.5
+//!       window = "30s"
+//!   "#).unwrap();
+//!   let policy: RetryPolicy = file["openai"]["retry"].clone().try_into().unwrap();
+//!   let breaker: BreakerConfig = file["openai"]["breaker"].clone().try_into().unwrap();
+//!   assert_eq!(policy.get_initial_delay(), Duration::from_millis(200));
+//!   assert_eq!(breaker.get_failure_rate(), Some(0.5));
+//!   # }
+//!   ```
 //! - `metrics`: every annotated function, breaker and retry budget records through the
 //!   [`metrics`](https://docs.rs/metrics) crate's facade, so any exporter (Prometheus,
 //!   OpenTelemetry) picks the numbers up:
@@ -115,8 +154,11 @@
 //!   - `circuit_breaker_transitions_total{breaker, to}`, `to` one of `closed`, `open`,
 //!     `half_open`, `forced_open`, `forced_closed`;
 //!   - `retry_budget_refusals_total{budget}`;
-//!   - recorded once hedging and limiters exist: `retry_hedges_total{function}`,
-//!     `rate_limiter_wait_seconds{limiter}` (a histogram), `rate_limiter_refusals_total{limiter}`.
+//!   - `rate_limiter_wait_seconds{limiter}`, a histogram of how long each call admitted by
+//!     `acquire` or `acquire_async` waited (zero included), and
+//!     `rate_limiter_refusals_total{limiter}`, for rate limiters and concurrency limits alike
+//!     (the label is the limiter's name);
+//!   - recorded once hedging exists: `retry_hedges_total{function}`.
 //!
 //!   Functions are the annotated ones (`Type::name` for methods); the function API
 //!   ([`retry`], [`Retry`]) records nothing of its own, its breakers and budgets do. Install the
@@ -151,6 +193,8 @@ mod duration;
 mod env;
 mod error;
 mod events;
+mod fallback;
+mod limit;
 #[cfg(feature = "metrics")]
 mod metrics;
 pub mod options;
@@ -159,6 +203,8 @@ mod policy;
 mod probe;
 mod retry;
 mod rng;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod site;
 mod thread_index;
 
@@ -178,7 +224,13 @@ pub use breaker::{
     CircuitBreaker, CircuitOpen, Permit, State, StateChange,
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
-pub use error::AttemptTimedOut;
+pub use error::{AttemptTimedOut, TimeoutError};
+pub use fallback::{AllFailed, Fallback};
+pub use limit::{
+    concurrency_limit, concurrency_limits, limiter, limiters, register_concurrency_limit,
+    register_limiter, ConcurrencyLimit, ConcurrencyPermit, ConcurrencySnapshot, LimiterConfig,
+    LimiterSnapshot, RateLimited, RateLimiter,
+};
 pub use options::{
     BudgetOption, ErrorPredicate, EventHook, FallbackEvent, FallbackHook, RetryAfter, RetryEvent,
     ShowDebug, ShowDisplay, ShowError, Unset,

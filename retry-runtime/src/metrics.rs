@@ -6,14 +6,17 @@
 //! `retry_give_ups_total{function, reason}` and `retry_fallbacks_total{function, from, to}`; a
 //! breaker records `circuit_breaker_state{breaker}` (a gauge), `circuit_breaker_rejections_total`
 //! and `circuit_breaker_transitions_total{breaker, to}`; a budget records
-//! `retry_budget_refusals_total{budget}`. The handles of the counts a call pays for every time
+//! `retry_budget_refusals_total{budget}`; a rate limiter or concurrency limit records
+//! `rate_limiter_refusals_total{limiter}` and `rate_limiter_wait_seconds{limiter}` (a
+//! histogram). The handles of the counts a call pays for every time
 //! (attempts, retries, rejections) are resolved once and kept in the site's or breaker's
 //! `static`, so their labels are not hashed again per call. This file depends on nothing above
 //! it: sites and breakers call it with their names and states. Compiled only with the feature.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
-use ::metrics::{counter, gauge, Counter};
+use ::metrics::{counter, gauge, histogram, Counter, Histogram};
 
 use ::metrics::SharedString;
 
@@ -123,4 +126,50 @@ pub(crate) fn rejected(handle: &OnceLock<Counter>, breaker: impl FnOnce() -> Sha
     handle
         .get_or_init(|| counter!("circuit_breaker_rejections_total", "breaker" => breaker()))
         .increment(1);
+}
+
+/// A limiter's handles (a rate limiter's or a concurrency limit's), resolved on first use:
+/// `rate_limiter_refusals_total{limiter}` and `rate_limiter_wait_seconds{limiter}`.
+#[derive(Debug)]
+pub(crate) struct LimiterMetrics {
+    refusals: OnceLock<Counter>,
+    waits: OnceLock<Histogram>,
+}
+
+impl LimiterMetrics {
+    /// No handle yet.
+    pub(crate) const fn new() -> Self {
+        LimiterMetrics {
+            refusals: OnceLock::new(),
+            waits: OnceLock::new(),
+        }
+    }
+
+    /// A call `limiter` refused.
+    #[cold]
+    pub(crate) fn refused(&self, limiter: &'static str) {
+        self.refusals
+            .get_or_init(|| counter!("rate_limiter_refusals_total", "limiter" => limiter))
+            .increment(1);
+    }
+
+    /// A call `limiter` admitted after waiting `waited` (zero for one admitted at once).
+    #[inline]
+    pub(crate) fn waited(&self, limiter: &'static str, waited: Duration) {
+        self.waits
+            .get_or_init(|| waits_histogram(limiter))
+            .record(waited.as_secs_f64());
+    }
+}
+
+// A handle only counts and records: nothing a panic could leave half done. Without these, the
+// `metrics` feature would take `RefUnwindSafe` away from limiters (feature flags must only add).
+impl std::panic::UnwindSafe for LimiterMetrics {}
+impl std::panic::RefUnwindSafe for LimiterMetrics {}
+
+/// `rate_limiter_wait_seconds{limiter}`, resolved once per limiter.
+#[cold]
+#[inline(never)]
+fn waits_histogram(limiter: &'static str) -> Histogram {
+    histogram!("rate_limiter_wait_seconds", "limiter" => limiter)
 }

@@ -203,8 +203,9 @@ impl<E: fmt::Debug> ShowError<E> for ShowDebug {
 /// What `on_fallback` receives when a call switches to its next target.
 ///
 /// `from` is the function (or target) that just failed with `error`, `to` the target about to
-/// be called. Names end with the function's name, with `Type::` for methods
-/// (`Provider::chat`).
+/// be called. For an attribute, names end with the function's name, with `Type::` for methods
+/// (`Provider::chat`); for a [`Fallback`](crate::Fallback) chain, they are the names its list
+/// gives, so they borrow from the event (copy them with `to_owned` to keep them).
 ///
 /// ```
 /// use retry_runtime::FallbackEvent;
@@ -218,9 +219,9 @@ pub struct FallbackEvent<'a, E> {
     /// The error that made the call switch.
     pub error: &'a E,
     /// The function or target that failed.
-    pub from: &'static str,
+    pub from: &'a str,
     /// The target called next.
-    pub to: &'static str,
+    pub to: &'a str,
 }
 
 impl<E> Clone for FallbackEvent<'_, E> {
@@ -391,6 +392,13 @@ pub trait RetryOptions<E> {
     fn rejected_below(&self) -> bool {
         false
     }
+    /// How much longer a breaker below the retry stays open after the attempt that just
+    /// failed (`None`: not open, or no breaker). A next attempt within that time would be
+    /// rejected, so the retry gives up instead of sleeping into it.
+    #[inline(always)]
+    fn open_below(&self) -> Option<Duration> {
+        None
+    }
     /// Records a call's first attempt in the budget, once the layers below admitted it.
     #[inline(always)]
     fn deposit(&self) {}
@@ -482,6 +490,10 @@ impl<E, O: RetryOptions<E>, K: RetryOptions<E>> RetryOptions<E> for With<O, K> {
     #[inline(always)]
     fn rejected_below(&self) -> bool {
         self.option.rejected_below() || self.below.rejected_below()
+    }
+    #[inline(always)]
+    fn open_below(&self) -> Option<Duration> {
+        self.option.open_below().or_else(|| self.below.open_below())
     }
     #[inline(always)]
     fn deposit(&self) {

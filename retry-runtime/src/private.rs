@@ -1,13 +1,14 @@
-//! Everything the attributes' expansions name, and one test probe: `retry_runtime::__private`.
+//! Everything the attributes' expansions name, and two test hooks: `retry_runtime::__private`.
 //! Not a public API; it changes with any release of the macros, which are pinned to this
 //! crate's exact version. The expansions reach public types only through their public API,
 //! and everything else through the functions and helper traits here: the return-type marker
 //! that types the user's closures, the checks whose messages name the fix (`IsResult`,
-//! `TimeoutError`, `FromCircuitOpen`, `BreakerKey`, `SameResult`, `FallbackArg`), the retry's
-//! construction at a site, the one async retry loop, the breaker's verdict, a keyed breaker's
-//! lookup by its key and the fallback's switch. Besides
-//! them, for tests only and in debug builds only, the one hidden item no expansion names:
-//! `probe`, the current thread's counts of the retry loops' clock reads and random draws.
+//! `FromCircuitOpen`, `BreakerKey`, `SameResult`, `FallbackArg`), the retry's construction at
+//! a site, the one async retry loop, the breaker's verdict, a keyed breaker's lookup by its key
+//! and the fallback's switch. Besides them, for tests only, the two hidden items no expansion
+//! names: `probe` (debug builds only), the current thread's counts of the retry loops' clock
+//! reads and random draws, and `classify_llm_at`, `classify::llm::classify` against a fixed
+//! "now" (for the fixtures).
 
 use core::cell::Cell;
 
@@ -15,8 +16,8 @@ use core::cell::Cell;
 pub use crate::__retry_async_loop as retry_async_loop;
 pub use crate::breaker::{BreakerSite, KeyedHandle, KeyedSite, LastKey};
 pub use crate::budget::BudgetSite;
-pub use crate::env::EnvSite;
-pub use crate::error::TimeoutError;
+pub use crate::env::{EnvNames, EnvSite};
+pub use crate::limit::{ConcurrencyLimitSite, RateLimitSite};
 #[cfg(debug_assertions)]
 pub use crate::probe::{probe, Probe};
 #[cfg(feature = "tokio")]
@@ -35,6 +36,26 @@ use crate::options::{
 use crate::policy::RetryPolicy;
 use crate::retry::Retry;
 use crate::site::SelfType;
+
+/// For tests only: [`classify::llm::classify`](crate::classify::llm::classify) with the dates
+/// of headers read against `now` instead of the clock, so a fixture's
+/// `anthropic-ratelimit-*-reset` instant or `Retry-After` date gives the same wait every run.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use retry_runtime::__private::classify_llm_at;
+/// let now = UNIX_EPOCH + Duration::from_secs(1_714_564_800); // 2024-05-01T12:00:00Z
+/// let v = classify_llm_at(429, [("anthropic-ratelimit-requests-reset", "2024-05-01T12:00:07Z")], "", now);
+/// assert_eq!(v.wait, Some(Duration::from_secs(7)));
+/// ```
+pub fn classify_llm_at<H: crate::classify::llm::Headers>(
+    status: u16,
+    headers: H,
+    body: &str,
+    now: std::time::SystemTime,
+) -> crate::classify::llm::Verdict {
+    crate::classify::llm::classify_at(status, headers, body, now)
+}
 
 /// The events the attributes emit themselves (with the `tracing` feature).
 pub mod events {
@@ -88,6 +109,18 @@ impl<T, E> Marker<Result<T, E>> {
     /// Types a `retry_after` hint.
     #[inline(always)]
     pub fn hint<F: Fn(&E) -> Option<Duration>>(&self, f: F) -> F {
+        f
+    }
+
+    /// Types a `timeout_error`: builds the error of a timed-out attempt.
+    #[inline(always)]
+    pub fn timeout_error<F: Fn(crate::AttemptTimedOut) -> E>(&self, f: F) -> F {
+        f
+    }
+
+    /// Types a `validate`: judges an attempt's `Ok` value.
+    #[inline(always)]
+    pub fn validator<F: Fn(&T) -> Result<(), E>>(&self, f: F) -> F {
         f
     }
 
@@ -157,6 +190,55 @@ impl<R> SameResult<R> for R {
         self
     }
 }
+
+/// A fallback target called with the annotated function's arguments `Args` (a tuple of their
+/// types as declared, receiver first), returning `O`. The expansion calls every target through
+/// it, so a target whose parameters differ is one error at the target, with both signatures
+/// written out.
+#[diagnostic::on_unimplemented(
+    message = "this fallback target must take the annotated function's arguments `{Args}`, but it is `{Self}`",
+    label = "must take `{Args}`",
+    note = "each target is called with exactly the annotated function's arguments, receiver first (`to = Self::backup` for a method), and must return its type"
+)]
+pub trait FallbackTarget<Args, O> {
+    /// Calls the target with `args`.
+    fn call_with(self, args: Args) -> O;
+}
+
+/// Calls a fallback target with the annotated function's arguments (one obligation, at the
+/// target).
+#[inline(always)]
+pub fn call_target<A, O, F: FallbackTarget<A, O>>(target: F, args: A) -> O {
+    target.call_with(args)
+}
+
+macro_rules! fallback_target {
+    ($($arg:ident)*) => {
+        impl<F, O, $($arg),*> FallbackTarget<($($arg,)*), O> for F
+        where
+            F: FnOnce($($arg),*) -> O,
+        {
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            fn call_with(self, ($($arg,)*): ($($arg,)*)) -> O {
+                self($($arg),*)
+            }
+        }
+    };
+}
+fallback_target!();
+fallback_target!(A1);
+fallback_target!(A1 A2);
+fallback_target!(A1 A2 A3);
+fallback_target!(A1 A2 A3 A4);
+fallback_target!(A1 A2 A3 A4 A5);
+fallback_target!(A1 A2 A3 A4 A5 A6);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
 
 #[diagnostic::on_unimplemented(
     message = "`#[fallback]` hands this argument to more than one target, so `{Self}` must implement `Clone`",
@@ -402,23 +484,46 @@ pub fn fell_back<E, H: FallbackHook<E>, S: ShowError<E>>(
 }
 
 /// A retry's option with a breaker below it: a call the open circuit rejected is a
-/// permanent error, whatever the user's predicates say, and deposits nothing in a budget.
+/// permanent error, whatever the user's predicates say, and deposits nothing in a budget; a
+/// failure that leaves the circuit open past the next sleep ends the retry too.
 pub struct StopIf<S>(pub S);
 
-/// The flag a breaker raises for the retry above it.
-pub trait Raised {
-    /// Whether a breaker below rejected the call.
-    fn raised(&self) -> bool;
+/// What the breaker below a retry says of the attempt that just ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Below {
+    /// The attempt ran, and the breaker lets the next one through (as far as it knows).
+    #[default]
+    Admitted,
+    /// The open circuit rejected the attempt: it never ran.
+    Rejected,
+    /// The attempt ran and failed, and the circuit stays open this much longer.
+    OpenFor(Duration),
 }
-impl Raised for bool {
+
+/// After an attempt that failed through `breaker`: whether the circuit is now open, and for
+/// how long (the expansion asks it only for an `Err`).
+#[cold]
+pub fn below_after(breaker: &crate::breaker::CircuitBreaker) -> Below {
+    match breaker.open_for() {
+        Some(open) => Below::OpenFor(open),
+        None => Below::Admitted,
+    }
+}
+
+/// The flag a breaker sets for the retry above it.
+pub trait Raised {
+    /// What the breaker below said of the last attempt.
+    fn below(&self) -> Below;
+}
+impl Raised for Below {
     #[inline(always)]
-    fn raised(&self) -> bool {
+    fn below(&self) -> Below {
         *self
     }
 }
-impl Raised for &Cell<bool> {
+impl Raised for &Cell<Below> {
     #[inline(always)]
-    fn raised(&self) -> bool {
+    fn below(&self) -> Below {
         self.get()
     }
 }
@@ -427,7 +532,14 @@ impl<E, S: Raised> RetryOptions<E> for StopIf<S> {
     admits_every_attempt!();
     #[inline(always)]
     fn rejected_below(&self) -> bool {
-        self.0.raised()
+        self.0.below() == Below::Rejected
+    }
+    #[inline(always)]
+    fn open_below(&self) -> Option<Duration> {
+        match self.0.below() {
+            Below::OpenFor(open) => Some(open),
+            _ => None,
+        }
     }
 }
 
@@ -446,6 +558,49 @@ pub const fn policy_with_delays(
     max: core::time::Duration,
 ) -> RetryPolicy {
     policy.initial_and_max_delay(initial, max)
+}
+
+/// An attempt's result judged by `validate`: an `Ok` value it refuses becomes its error.
+#[inline(always)]
+pub fn validated<T, E, F: Fn(&T) -> Result<(), E>>(
+    result: Result<T, E>,
+    validate: &F,
+) -> Result<T, E> {
+    match result {
+        Ok(value) => match validate(&value) {
+            Ok(()) => Ok(value),
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error),
+    }
+}
+
+/// A per-attempt timeout given as an expression: a `Duration` or an `Option<Duration>`.
+#[diagnostic::on_unimplemented(
+    message = "`timeout` must be a `Duration` or an `Option<Duration>`, and this is `{Self}`",
+    label = "expected a `Duration` or an `Option<Duration>`"
+)]
+pub trait IntoTimeout {
+    /// The timeout, if any.
+    fn into_timeout(self) -> Option<Duration>;
+}
+impl IntoTimeout for Duration {
+    #[inline(always)]
+    fn into_timeout(self) -> Option<Duration> {
+        Some(self)
+    }
+}
+impl IntoTimeout for Option<Duration> {
+    #[inline(always)]
+    fn into_timeout(self) -> Option<Duration> {
+        self
+    }
+}
+
+/// The timeout of `timeout = <expr>`, evaluated at the start of a call.
+#[inline(always)]
+pub fn timeout_of<T: IntoTimeout>(timeout: T) -> Option<Duration> {
+    timeout.into_timeout()
 }
 
 /// Counts a call's first attempt at `site` in `retry_attempts_total` (the retry attribute calls

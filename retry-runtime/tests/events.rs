@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use retry_runtime::__private::{events, Marker, Site};
 use retry_runtime::{
-    configure_budget, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy, ShowDebug, ShowDisplay,
-    ShowError, Unset,
+    configure_budget, Fallback, Jitter, Retry, RetryBudget, RetryEvent, RetryPolicy, ShowDebug,
+    ShowDisplay, ShowError, Unset,
 };
 use tracing::Level;
 
@@ -202,7 +202,7 @@ fn give_up_reasons() {
             (Level::ERROR, "retry budget refused".to_string()),
             (
                 Level::ERROR,
-                "retry-after hint beyond max_delay".to_string()
+                "retry-after hint beyond max_retry_after".to_string()
             ),
         ]
     );
@@ -230,6 +230,32 @@ fn fallback_events_are_info() {
     assert_eq!(events[0].field("to"), Some("Client::chat_backup"));
     assert_eq!(events[0].field("error"), Some("both: shown with Display"));
     assert_eq!(events[1].field("error"), None);
+}
+
+#[test]
+fn a_run_time_fallback_chain_emits_an_info_event_per_switch() {
+    let events = capture(|| {
+        let outcome = |name: &'static str| match name {
+            "openai" => Err(Both),
+            "anthropic" => Err(Both),
+            _ => Ok(()),
+        };
+        let _ = Fallback::new()
+            .function("complete")
+            .show_error(ShowDisplay)
+            .run(["openai", "anthropic", "local"].map(|n| (n, move || outcome(n))));
+        // Without a shower the event has no error field; without a name it is "fallback".
+        let _ = Fallback::new().run(["a", "b"].map(|n| (n, || Err::<(), _>(Both))));
+    });
+    let lines: Vec<String> = events.iter().map(|e| e.line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "INFO retry_runtime error=both: shown with Display from=openai function=complete message=falling back to=anthropic",
+            "INFO retry_runtime error=both: shown with Display from=anthropic function=complete message=falling back to=local",
+            "INFO retry_runtime from=a function=fallback message=falling back to=b",
+        ]
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -340,17 +366,25 @@ fn the_attributes_emit_every_event_with_the_errors_display() {
         [
             // Attempt 1 fails: a retry.
             (Level::WARN, Some("Stacked::call"), down),
-            // Attempt 2 fails and opens the circuit, and is retried.
+            // Attempt 2 fails and opens the circuit for 60 s: the retry gives up at once with
+            // that failure's error rather than sleep into a rejection.
             (Level::INFO, Some("events_stacked"), None),
-            (Level::WARN, Some("Stacked::call"), down),
-            // Attempt 3 is rejected: the retry gives up at once with the open circuit's error.
-            (Level::ERROR, Some("Stacked::call"), open),
+            (Level::ERROR, Some("Stacked::call"), down),
             // The fallback takes over.
-            (Level::INFO, Some("Stacked::call"), open),
+            (Level::INFO, Some("Stacked::call"), down),
         ],
         "{events:#?}"
     );
     assert!(events.iter().all(|e| e.target == "retry_runtime"));
     assert_eq!(events[1].field("to"), Some("OPEN"));
-    assert_eq!(events[4].field("to"), Some("Stacked::spare"));
+    assert_eq!(events[2].field("reason"), Some("circuit open"));
+    assert_eq!(events[3].field("to"), Some("Stacked::spare"));
+    // Open: the next call is rejected at once, its give-up carries the open circuit's error.
+    let events = capture(|| assert_eq!(Stacked.call().unwrap(), 7));
+    let levels: Vec<_> = events.iter().map(|e| (e.level, e.field("error"))).collect();
+    assert_eq!(
+        levels,
+        [(Level::ERROR, open), (Level::INFO, open)],
+        "{events:#?}"
+    );
 }

@@ -1,6 +1,7 @@
 //! The function API with a breaker: `Retry::new(&P).breaker(&cb)` runs each attempt through the
 //! breaker, and a rejection ends the retry at once (no sleep, no further attempt, no budget
-//! spent, `on_give_up` runs, the error is `E::from(CircuitOpen)`), sync and async.
+//! spent, `on_give_up` runs, the error is `E::from(CircuitOpen)`), sync and async; a failure
+//! that leaves the circuit open past the next sleep ends it too, with that failure's error.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -52,18 +53,19 @@ fn a_rejection_ends_the_sync_retry_at_once() {
         .budget("retry-breaker-sync")
         .on_give_up(|_: &RetryEvent<'_, Error>| give_ups.set(give_ups.get() + 1))
         .breaker(&cb);
-    // Two failures open the circuit; the third attempt is rejected and ends the retry.
+    // Two failures open the circuit for an hour: the retry does not make a third attempt the
+    // circuit would reject, and returns the second failure's own error.
     let r: Result<(), Error> = retry.run(|| {
         runs.set(runs.get() + 1);
         Err(Error::Down)
     });
-    assert_eq!((r, runs.get(), give_ups.get()), (Err(Error::Open), 2, 1));
+    assert_eq!((r, runs.get(), give_ups.get()), (Err(Error::Down), 2, 1));
     assert_eq!(cb.state(), State::Open);
-    // A token for each decision to retry (after failures 1 and 2), none for the rejection.
+    // A token for the one retry (after failure 1), none after the failure that opened it.
     let after = retry_runtime::budget("retry-breaker-sync")
         .unwrap()
         .available();
-    assert!((before - after - 2.0).abs() < 1e-9, "{before} -> {after}");
+    assert!((before - after - 1.0).abs() < 1e-9, "{before} -> {after}");
     // While open: no body runs, one give-up, no token.
     let r: Result<(), Error> = retry.run(|| {
         runs.set(runs.get() + 1);
@@ -97,13 +99,13 @@ async fn a_rejection_ends_the_async_retry_at_once() {
             async { Err(Error::Down) }
         })
         .await;
-    assert_eq!((r, runs.get(), give_ups.get()), (Err(Error::Open), 2, 1));
-    // Two sleeps, after each failure: none after the rejection.
-    assert_eq!(start.elapsed(), Duration::from_secs(2));
+    assert_eq!((r, runs.get(), give_ups.get()), (Err(Error::Down), 2, 1));
+    // One sleep, after the first failure: none after the failure that opened the circuit.
+    assert_eq!(start.elapsed(), Duration::from_secs(1));
     let after = retry_runtime::budget("retry-breaker-async")
         .unwrap()
         .available();
-    assert!((before - after - 2.0).abs() < 1e-9, "{before} -> {after}");
+    assert!((before - after - 1.0).abs() < 1e-9, "{before} -> {after}");
     let start = tokio::time::Instant::now();
     let r: Result<(), Error> = retry
         .run_async_with_timeout(|| async { Err(Error::Down) })

@@ -17,6 +17,8 @@
 //!         Ok(permit) => {
 //!             let result = <body once, or the layer below>;
 //!             settle(permit, &result, &<when>);            // success, failure, or neither
+//!             // with a retry above: its flag says whether the circuit is now open, how long
+//!             if result.is_err() { flag = below_after(breaker); }
 //!             result
 //!         }
 //!     }
@@ -96,9 +98,9 @@ pub(crate) fn layer(
         set("on_state_change", s.key_span, quote!(#expr));
     }
     let env = match &args.env {
-        Some(prefix) => {
-            let prefix = &prefix.value;
-            quote!(::core::option::Option::Some(#prefix))
+        Some(env) => {
+            let names = super::env_names(krate, &env.value);
+            quote!(::core::option::Option::Some(#names))
         }
         None => quote!(::core::option::Option::None),
     };
@@ -159,13 +161,19 @@ pub(crate) fn layer(
 
     let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
     let settle = super::private_fn_at(krate, "settle", args.when.as_ref().map(|s| &s.value));
-    let raise = open.map(|flag| {
-        if ctx.flavor.is_async() {
-            quote!(#flag = true;)
-        } else {
-            quote!(#flag.set(true);)
-        }
-    });
+    // The flag of a retry above: a rejection, or how long a failure left the circuit open.
+    let set_flag = |value: TokenStream| {
+        open.map(|flag| {
+            if ctx.flavor.is_async() {
+                quote!(#flag = #value;)
+            } else {
+                quote!(#flag.set(#value);)
+            }
+        })
+    };
+    let raise = set_flag(quote!(#private::Below::Rejected));
+    let note = set_flag(quote!(#private::below_after(&*#breaker)))
+        .map(|set| quote!(if #private::Result::is_err(&#result) { #set }));
     // The error of a rejected call: `open_error(open)`, typed at the user's expression; or
     // `E::from(open)`, called at the breaker's name, so a missing `From<CircuitOpen>` is
     // reported at the attribute's name (in a stack too) with the runtime's message.
@@ -205,6 +213,7 @@ pub(crate) fn layer(
             #private::Result::Ok(#permit) => {
                 let #result = #call;
                 #settle(#permit, &#result, &#when);
+                #note
                 #result
             }
         };

@@ -30,9 +30,10 @@ use crate::shape::{Pass, PassedArg};
 
 /// The argument list for one target; `clone_owned` when the target may not take them.
 fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
-    let args = args
-        .iter()
-        .map(|PassedArg { name, pass, span }| match pass {
+    let args = args.iter().map(
+        |PassedArg {
+             name, pass, span, ..
+         }| match pass {
             Pass::Shared => quote!(#name),
             Pass::Unique => quote!(&mut *#name),
             Pass::Owned if clone_owned => {
@@ -40,8 +41,28 @@ fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> To
                 quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
             }
             Pass::Owned => quote!(#name),
-        });
+        },
+    );
     quote!(#(#args),*)
+}
+
+/// `tokens` located at `span`, groups included.
+fn respan_deep(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|t| match t {
+            proc_macro2::TokenTree::Group(g) => {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), respan_deep(g.stream(), span));
+                group.set_span(g.span().located_at(span));
+                proc_macro2::TokenTree::Group(group)
+            }
+            mut t => {
+                t.set_span(t.span().located_at(span));
+                t
+            }
+        })
+        .collect()
 }
 
 /// The name a target is reported by: `Type::backup` for `Self::backup`, else the path as written.
@@ -94,11 +115,35 @@ pub(crate) fn layer(
         let call_args = target_args(params, krate, reused || !last);
         let span = target.span();
         let marker_here = ctx.marker_at(span);
-        let call = if ctx.flavor.is_async() {
-            quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args).await))
-        } else {
-            quote_spanned!(span=> #marker_here.fallback_result(#target(#call_args)))
+        // Through `FallbackTarget` with the argument types as declared, so a target taking
+        // other arguments is one error at the target naming both signatures (a direct call
+        // when a type cannot be written, an `impl Trait`).
+        let types: Option<Vec<&TokenStream>> = params.iter().map(|p| p.ty.as_ref()).collect();
+        let invoke = match types {
+            Some(types) => {
+                let private_here = respan(&private, span);
+                let tuple = if params.is_empty() {
+                    quote_spanned!(span=> ())
+                } else {
+                    quote_spanned!(span=> (#call_args,))
+                };
+                // The types keep the target's span: the call's span must not join the
+                // signature's.
+                let types = respan_deep(quote!((#(#types,)*)), span);
+                quote_spanned!(span=> #private_here::call_target::<#types, _, _>(#target, #tuple))
+            }
+            None => quote_spanned!(span=> #target(#call_args)),
         };
+        // The result is named at the target, so a wrong return type is reported there.
+        // (At the user's own span: a hygienic name would be reported at the attribute.)
+        let out = syn::Ident::new("__fallback_out", span);
+        let awaited = if ctx.flavor.is_async() {
+            quote_spanned!(span=> #invoke.await)
+        } else {
+            invoke
+        };
+        let call =
+            quote_spanned!(span=> { let #out = #awaited; #marker_here.fallback_result(#out) });
         let (from, to) = (&names[k], &names[k + 1]);
         chain = quote! {
             if !#switches(&#when, &#error) {

@@ -45,9 +45,34 @@ pub(crate) fn fused_body(
     };
     let retry_above = |i: usize| layers[..i].iter().any(|l| matches!(l, Layer::Retry(_)));
 
+    // `validate` of a retry judges each attempt's `Ok` value where the attempt's result is
+    // made: below the breakers directly under the retry, so they count a refused value as a
+    // failure. `validators[j]`: the validators that wrap what layer `j - 1` wraps.
+    let mut validator_items = proc_macro2::TokenStream::new();
+    let mut validators: Vec<Vec<Ident>> = vec![Vec::new(); layers.len() + 1];
+    for (r, layer) in layers.iter().enumerate() {
+        let Layer::Retry(args) = layer else { continue };
+        let Some(validate) = &args.validate else {
+            continue;
+        };
+        let below = layers[r + 1..]
+            .iter()
+            .take_while(|l| matches!(l, Layer::Breaker(_)))
+            .count();
+        let name = format_ident!("__retry_validate_{}", r, span = Span::mixed_site());
+        let krate = runtime_path(layer.krate());
+        let typed = ctx.typed(&krate, Some(&validate.value), "validator");
+        validator_items.extend(quote!(let #name = #typed;));
+        validators[r + 1 + below].push(name);
+    }
+
     let mut inner = Wrapped::Body(body);
     for (i, layer) in layers.iter().enumerate().rev() {
         let krate = runtime_path(layer.krate());
+        for validator in &validators[i + 1] {
+            let result = inner.run_once(ctx, &krate);
+            inner = Wrapped::Layer(quote!(#krate::__private::validated(#result, &#validator)));
+        }
         let expr = match layer {
             Layer::Retry(args) => {
                 let flag = if breaker_below(i) {
@@ -92,6 +117,7 @@ pub(crate) fn fused_body(
             return #marker.value();
         }
         #check
+        #validator_items
         #expr
     }})
     .expect("generated block parses")

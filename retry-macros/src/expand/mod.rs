@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Ident};
 
-use crate::parse::values::Setting;
+use crate::parse::values::{Env, Setting};
 use crate::shape::Flavor;
 
 mod breaker;
@@ -216,6 +216,19 @@ pub(crate) fn duration_tokens(d: Duration) -> TokenStream {
     let secs = Literal::u64_suffixed(d.as_secs());
     let nanos = Literal::u32_suffixed(d.subsec_nanos());
     quote!(::core::time::Duration::new(#secs, #nanos))
+}
+
+/// `EnvNames::new(prefix, &[(key, variable), ...])`: where a site's `env` reads overrides.
+pub(crate) fn env_names(krate: &TokenStream, env: &Env) -> TokenStream {
+    let prefix = match &env.prefix {
+        Some(prefix) => quote!(::core::option::Option::Some(#prefix)),
+        None => quote!(::core::option::Option::None),
+    };
+    let named = env.named.iter().map(|named| {
+        let (key, variable) = (named.key.name(), &named.variable);
+        quote!((#key, #variable))
+    });
+    quote!(#krate::__private::EnvNames::new(#prefix, &[#(#named),*]))
 }
 
 /// `<krate>::__private::<name>`, located at the user's predicate when there is one: a call

@@ -50,7 +50,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
 use super::{at_user, duration_tokens, private_fn_at, respan, runtime_path, FnContext, Wrapped};
-use crate::parse::values::{Backoff, Jitter, Setting};
+use crate::parse::values::{Backoff, Env, Jitter, PolicyValue, Setting, TimeoutValue};
 use crate::parse::RetryArgs;
 use crate::shape::Flavor;
 
@@ -79,13 +79,19 @@ pub(crate) struct RetryPlan {
     pub(crate) retry_after: Option<Expr>,
     pub(crate) on_retry: Option<Expr>,
     pub(crate) on_give_up: Option<Expr>,
-    pub(crate) env: Option<LitStr>,
+    pub(crate) env: Option<Env>,
     /// `budget = "name"`.
     pub(crate) budget: Option<LitStr>,
-    /// Whether the attribute itself has a `timeout` key.
-    pub(crate) timeout: Option<Span>,
-    /// Whether `policy = P` was given (then P must not carry a timeout the site cannot apply).
+    /// The attribute's `timeout` key: where it is, and the per-call `Option<Duration>`.
+    pub(crate) timeout: Option<(Span, TokenStream)>,
+    /// `timeout_error = <expr>`.
+    pub(crate) timeout_error: Option<Expr>,
+    /// Whether `policy = P` (a constant) was given (then P must not carry a timeout the site
+    /// cannot apply).
     pub(crate) from_policy: Option<Span>,
+    /// `policy = <expr>`: a policy read at the start of every call (then `base` and `setters`
+    /// are unused: the schedule keys beside it were refused).
+    pub(crate) runtime_policy: Option<Expr>,
 }
 
 /// The retry layer: an expression giving the function's result after retrying `inner`.
@@ -122,7 +128,7 @@ pub(crate) fn layer(
 
     // A policy's timeout is applied only where the attribute can see it is wanted: the
     // conversion `From<AttemptTimedOut>` is required only then.
-    let timeout_message = match (plan.from_policy, plan.timeout) {
+    let timeout_message = match (plan.from_policy, &plan.timeout) {
         (Some(span), None) => Some((
             span,
             if flavor.is_async() {
@@ -153,18 +159,45 @@ pub(crate) fn layer(
     };
     // With `env`, a `static` per site holds the overrides, applied to the constant on the
     // first call (the `static` itself cannot name `Self`, so the constant is passed in).
-    let (policy_items, policy_ref) = match &plan.env {
-        Some(prefix) => {
+    let (policy_items, policy_ref) = match (&plan.runtime_policy, &plan.env) {
+        (Some(expr), _) => {
+            // Evaluated once per call; a temporary (`config.policy()`) lives as long as the
+            // call. Placed at the expression: a value of the wrong type is reported there.
+            // `&&RetryPolicy` (from `&POLICIES[i]`) coerces to `&RetryPolicy`.
+            let span = expr.span();
+            let value =
+                syn::Ident::new("__retry_policy_value", Span::mixed_site().located_at(span));
+            let krate_here = at_user(krate, span);
+            (
+                quote_spanned!(span=> let #value: &#krate_here::RetryPolicy = &(#expr);),
+                quote!(#value),
+            )
+        }
+        (None, Some(env)) => {
             let env_static = format_ident!("__RETRY_ENV", span = Span::mixed_site());
+            let names = super::env_names(krate, env);
             (
                 quote! {
-                    static #env_static: #private::EnvSite = #private::EnvSite::new(#prefix);
+                    static #env_static: #private::EnvSite = #private::EnvSite::new(#names);
                 },
                 quote!(#env_static.get(#const_ref)),
             )
         }
-        None => (TokenStream::new(), const_ref),
+        (None, None) => (TokenStream::new(), const_ref),
     };
+    // The per-attempt timeout, read once per call; `timeout_error` builds its error.
+    let timeout_value = format_ident!("__retry_timeout", span = Span::mixed_site());
+    let timeout_maker = format_ident!("__retry_timeout_error", span = Span::mixed_site());
+    let timeout_items = plan.timeout.as_ref().map(|(_, value)| {
+        let maker = plan.timeout_error.as_ref().map(|expr| {
+            let value = ctx.typed(krate, Some(expr), "timeout_error");
+            quote!(let #timeout_maker = #value;)
+        });
+        quote! {
+            let #timeout_value: #private::Option<#private::Duration> = #value;
+            #maker
+        }
+    });
 
     // The site names the function (a method's `Type::name` is built on the first failure,
     // never on the success path) and counts retries and give-ups; `show_error` lets events show
@@ -243,7 +276,9 @@ pub(crate) fn layer(
     let (run_sync, async_decide) = (private_at("run_sync"), private_at("async_decide"));
     match flavor {
         Flavor::Sync => {
-            let flag = open.map(|flag| quote!(let #flag = ::core::cell::Cell::new(false);));
+            let flag = open.map(
+                |flag| quote!(let #flag = ::core::cell::Cell::new(#private::Below::Admitted);),
+            );
             // Placed at the body: a move out of an argument is reported at the user's move.
             let closure = match inner {
                 Wrapped::Body(body) => {
@@ -272,13 +307,13 @@ pub(crate) fn layer(
             let state = format_ident!("__retry_state", span = Span::mixed_site());
             let error = format_ident!("__retry_error", span = Span::mixed_site());
             let hooks_need_clock = plan.on_retry.is_some() || plan.on_give_up.is_some();
-            let attempt = match plan.timeout {
+            let attempt = match &plan.timeout {
                 // Placed at the `timeout` key: a missing `From<AttemptTimedOut>` is
                 // reported there.
-                Some(span) => {
+                Some((span, _)) => {
+                    let span = *span;
                     let state_here =
                         syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
-                    let method = syn::Ident::new("with_timeout", span);
                     let future = match inner {
                         Wrapped::Body(body) => {
                             let body_span = body.brace_token.span.join();
@@ -286,7 +321,18 @@ pub(crate) fn layer(
                         }
                         Wrapped::Layer(e) => quote!(async { #e }),
                     };
-                    quote!(#state_here.#method(#policy, #future).await)
+                    // Without `timeout_error`, `AttemptTimedOut::into_error` (a public path)
+                    // at the key: a missing `From<AttemptTimedOut>` is reported there.
+                    let method = syn::Ident::new("with_timeout_via", span);
+                    let make = if plan.timeout_error.is_some() {
+                        quote!(#timeout_maker)
+                    } else {
+                        let krate_here = respan(krate, span);
+                        let into_error = syn::Ident::new("into_error", span);
+                        let t = format_ident!("__retry_timed_out", span = Span::mixed_site());
+                        quote_spanned!(span=> |#t| #krate_here::AttemptTimedOut::#into_error(#t))
+                    };
+                    quote!(#state_here.#method(#timeout_value, &#make, #future).await)
                 }
                 None => match inner {
                     Wrapped::Body(body) => {
@@ -296,7 +342,7 @@ pub(crate) fn layer(
                     Wrapped::Layer(e) => e,
                 },
             };
-            let flag = open.map(|flag| quote!(let mut #flag = false;));
+            let flag = open.map(|flag| quote!(let mut #flag = #private::Below::Admitted;));
             // A call deposits into its budget once, for its first attempt, once the layers
             // below admitted it: on its success here, on its failure in `async_decide`.
             let deposit = budget
@@ -306,7 +352,8 @@ pub(crate) fn layer(
             quote! {{
                 #policy_items
                 #budget_item
-                let #policy: &'static #krate::RetryPolicy = #policy_ref;
+                #timeout_items
+                let #policy: &#krate::RetryPolicy = #policy_ref;
                 let mut #state = #private::AsyncState::start(
                     #hooks_need_clock || #policy.get_max_elapsed().is_some(),
                 );
@@ -334,14 +381,24 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
             span,
         });
     };
+    let mut runtime_policy = None;
+    let mut from_policy = None;
     let base = match (&args.policy, &args.backoff) {
         (Some(policy), backoff) => {
             if let Some(b) = backoff {
                 let variant = syn::Ident::new(b.value.variant(), Span::call_site());
                 set("backoff", quote!(#krate::Backoff::#variant), b.key_span);
             }
-            let path = &policy.value;
-            quote_spanned!(policy.value_span=> #path)
+            match &policy.value {
+                PolicyValue::Path(path) => {
+                    from_policy = Some(policy.key_span);
+                    quote_spanned!(policy.value_span=> #path)
+                }
+                PolicyValue::Runtime(expr) => {
+                    runtime_policy = Some(expr.clone());
+                    quote!(#krate::RetryPolicy::exponential())
+                }
+            }
         }
         (None, backoff) => {
             let ctor = syn::Ident::new(
@@ -395,9 +452,25 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
     if let Some(s) = &args.max_elapsed {
         set("max_elapsed", duration_tokens(s.value), s.key_span);
     }
-    if let Some(s) = &args.timeout {
-        set("timeout", duration_tokens(s.value), s.key_span);
+    if let Some(s) = &args.max_retry_after {
+        set("max_retry_after", duration_tokens(s.value), s.key_span);
     }
+    let timeout = args.timeout.as_ref().map(|s| {
+        let private = quote!(#krate::__private);
+        let value = match &s.value {
+            TimeoutValue::Fixed(d) => {
+                let d = duration_tokens(*d);
+                quote!(#private::Option::Some(#d))
+            }
+            TimeoutValue::Runtime(expr) => {
+                // Placed at the expression: a value of the wrong type is reported there.
+                let span = expr.span();
+                let private_here = at_user(&private, span);
+                quote_spanned!(span=> #private_here::timeout_of(#expr))
+            }
+        };
+        (s.key_span, value)
+    });
 
     let expr = |s: &Option<Setting<syn::Expr>>| s.as_ref().map(|s| s.value.clone());
     RetryPlan {
@@ -410,7 +483,9 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
         on_give_up: expr(&args.on_give_up),
         env: args.env.as_ref().map(|s| s.value.clone()),
         budget: args.budget.as_ref().map(|s| s.value.clone()),
-        timeout: args.timeout.as_ref().map(|s| s.key_span),
-        from_policy: args.policy.as_ref().map(|s| s.key_span),
+        timeout,
+        timeout_error: expr(&args.timeout_error),
+        from_policy,
+        runtime_policy,
     }
 }

@@ -9,7 +9,7 @@ use syn::{Expr, Lit, LitStr};
 
 use super::convert::{single_ident, string_lit, strip};
 use super::items::{accept, parse_items, Arg, Item, KeyValue};
-use super::values::Setting;
+use super::values::{Env, Setting};
 use crate::errors::{Errors, Seen};
 use crate::keys::{self, Key};
 
@@ -45,7 +45,7 @@ pub(crate) struct BreakerArgs {
     /// `open_error = <expr>`: any expression but a literal.
     pub(crate) open_error: Option<Setting<Expr>>,
     /// `env = "OPENAI"`, as in [`RetryArgs::env`].
-    pub(crate) env: Option<Setting<LitStr>>,
+    pub(crate) env: Option<Setting<Env>>,
     /// `crate = "..."`, as in [`RetryArgs::krate`].
     pub(crate) krate: Option<Setting<syn::Path>>,
 }
@@ -63,8 +63,8 @@ impl BreakerArgs {
                 Item::Arg(Arg {
                     key,
                     eq: None,
+                    value: None,
                     index: 0,
-                    ..
                 }) => {
                     let _ = errors.set_once(&mut seen, Key::Name, key.span());
                     let name = LitStr::new(&key.unraw().to_string(), key.span());

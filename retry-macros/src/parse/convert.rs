@@ -10,7 +10,7 @@ use syn::{Expr, Ident, Lit, LitFloat, LitInt, LitStr, UnOp};
 
 use super::duration::{parse_duration_lit, parse_number, NumberError};
 use super::items::KeyValue;
-use super::values::{Backoff, Jitter, Setting};
+use super::values::{Backoff, Jitter, PolicyValue, Setting, TimeoutValue};
 use crate::errors::Errors;
 use crate::keys::{Range, Value};
 use crate::suggest;
@@ -124,6 +124,11 @@ impl KeyValue<'_> {
         let Value::Duration { nonzero } = self.key.value() else {
             self.wrong_kind()
         };
+        self.duration_literal(errors, nonzero).map(|d| self.wrap(d))
+    }
+
+    /// A duration string; `"0s"` is an error with `nonzero`.
+    fn duration_literal(&self, errors: &mut Errors, nonzero: bool) -> Option<Duration> {
         let key = self.key.name();
         if let Some(lit) = string_lit(self.value) {
             return match parse_duration_lit(lit) {
@@ -131,7 +136,7 @@ impl KeyValue<'_> {
                     self.error(errors, format_args!("`{key}` must be greater than zero"));
                     None
                 }
-                Ok(d) => Some(self.wrap(d)),
+                Ok(d) => Some(d),
                 Err(error) => {
                     errors.push(error);
                     None
@@ -181,7 +186,7 @@ impl KeyValue<'_> {
     }
 
     /// A string literal, for `budget` and `env`.
-    fn string(&self, errors: &mut Errors) -> Option<&LitStr> {
+    pub(super) fn string(&self, errors: &mut Errors) -> Option<&LitStr> {
         if let Some(lit) = string_lit(self.value) {
             return Some(lit);
         }
@@ -209,24 +214,42 @@ impl KeyValue<'_> {
         Some(self.wrap(lit.clone()))
     }
 
-    /// An environment variable prefix: `"LLM"` (its form is [`crate::valid`]'s rule).
-    pub(super) fn env(&self, errors: &mut Errors) -> Option<Setting<LitStr>> {
-        let lit = self.string(errors)?;
-        Some(self.wrap(lit.clone()))
-    }
-
-    /// `policy = PATH`.
-    pub(super) fn policy(&self, errors: &mut Errors) -> Option<Setting<syn::Path>> {
+    /// `policy = PATH` (a constant), or any other expression (a policy read at run time).
+    pub(super) fn policy(&self, errors: &mut Errors) -> Option<Setting<PolicyValue>> {
         let message = match strip(self.value) {
-            Expr::Path(path) if path.qself.is_none() => return Some(self.wrap(path.path.clone())),
-            Expr::Path(_) => "`policy` takes a plain path such as `MY_POLICY` or `presets::FAST`; bind a qualified `<T as Trait>::POLICY` to a `const` first".to_owned(),
+            Expr::Path(path) if path.qself.is_none() => {
+                return Some(self.wrap(PolicyValue::Path(path.path.clone())))
+            }
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(s), ..
             }) => format!("write the path without quotes: `policy = {}`", s.value()),
-            _ => "`policy` expects a path to a const or static `RetryPolicy`, e.g. `policy = MY_POLICY`".to_owned(),
+            Expr::Lit(_) => "`policy` expects a `RetryPolicy`: a path to a const or static such as `policy = MY_POLICY`, or an expression such as `policy = self.retry_policy`".to_owned(),
+            _ => return Some(self.wrap(PolicyValue::Runtime(self.value.clone()))),
         };
         self.error(errors, message);
         None
+    }
+
+    /// `timeout = "5s"`, or an expression of type `Duration` or `Option<Duration>`.
+    pub(super) fn timeout(&self, errors: &mut Errors) -> Option<Setting<TimeoutValue>> {
+        let Value::DurationOrExpr = self.key.value() else {
+            self.wrong_kind()
+        };
+        if string_lit(self.value).is_some() || numeric(self.value).is_some() {
+            let d = self.duration_literal(errors, true)?;
+            return Some(self.wrap(TimeoutValue::Fixed(d)));
+        }
+        if let Expr::Lit(_) = strip(self.value) {
+            self.error(
+                errors,
+                format_args!(
+                    "expected a duration string or a `Duration` expression, e.g. {}",
+                    self.key.example_text()
+                ),
+            );
+            return None;
+        }
+        Some(self.wrap(TimeoutValue::Runtime(Box::new(self.value.clone()))))
     }
 
     /// `crate = "::path"`.

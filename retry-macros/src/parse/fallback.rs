@@ -37,9 +37,12 @@ impl FallbackArgs {
         for item in parse_items(tokens, &mut errors) {
             match item {
                 // `#[fallback(backup)]`
-                Item::Arg(Arg { key, eq: None, .. })
-                    if keys::FALLBACK.key(&key.unraw().to_string()).is_none() =>
-                {
+                Item::Arg(Arg {
+                    key,
+                    eq: None,
+                    value: None,
+                    ..
+                }) if keys::FALLBACK.key(&key.unraw().to_string()).is_none() => {
                     errors.error(key.span(), format_args!("expected `to = {key}`"));
                     seen.mark(Key::To);
                 }

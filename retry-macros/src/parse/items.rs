@@ -1,23 +1,25 @@
 //! The items of an argument list: split at top-level commas with syntax errors recovered at
-//! the next one, and each `key = value` checked against the attribute's key table.
+//! the next one, and each `key = value` (or `key(...)`, for a key whose value is a list)
+//! checked against the attribute's key table.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::discouraged::Speculative;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, Token};
 
 use crate::errors::{Errors, Seen};
-use crate::keys::{self, Attribute, Key};
+use crate::keys::{self, Attribute, Key, Value};
 use crate::suggest;
 
-/// `key = value`, `key =` (no value), or a bare `key`.
+/// `key = value`, `key =` (no value), a bare `key`, or `key(...)`.
 pub(super) struct Arg {
     /// The key, keywords allowed (`crate`).
     pub(super) key: Ident,
     /// The `=`, if any.
     pub(super) eq: Option<Token![=]>,
-    /// The value; `None` when nothing follows the `=` or there is no `=`.
+    /// The value; `None` when nothing follows the `=` or there is no `=`. For `key(...)`,
+    /// the parenthesized list as it is written (see [`list`]).
     pub(super) value: Option<Expr>,
     /// Position in the list.
     pub(super) index: usize,
@@ -108,6 +110,21 @@ fn parse_item(input: ParseStream, index: usize, errors: &mut Errors) -> Option<I
                 index,
             }));
         }
+        // `env(...)`: the list is kept whole, for the key's own parser (see `list`).
+        let after = fork.fork();
+        if let Ok(group) = after.parse::<Group>() {
+            if group.delimiter() == Delimiter::Parenthesis
+                && (after.is_empty() || after.peek(Token![,]))
+            {
+                input.advance_to(&after);
+                return Some(Item::Arg(Arg {
+                    key,
+                    eq: None,
+                    value: Some(Expr::Verbatim(TokenTree::Group(group).into())),
+                    index,
+                }));
+            }
+        }
         if (fork.peek(Token![:]) && !fork.peek(Token![::])) || fork.peek(syn::token::Paren) {
             let name = key.unraw();
             errors.error(
@@ -135,6 +152,22 @@ fn parse_item(input: ParseStream, index: usize, errors: &mut Errors) -> Option<I
     }
 }
 
+/// The parenthesized list of `key(...)`: an [`Arg`]'s value kept as `Expr::Verbatim` of one
+/// group, a form no `key = value` produces (`key = (..)` parses as a parenthesized expression
+/// or a tuple).
+pub(super) fn list(value: &Expr) -> Option<Group> {
+    let Expr::Verbatim(tokens) = value else {
+        return None;
+    };
+    let mut trees = tokens.clone().into_iter();
+    match (trees.next(), trees.next()) {
+        (Some(TokenTree::Group(group)), None) if group.delimiter() == Delimiter::Parenthesis => {
+            Some(group)
+        }
+        _ => None,
+    }
+}
+
 /// Skips token trees up to (not including) the next top-level comma.
 fn skip_to_comma(input: ParseStream) {
     let _ = input.step(|cursor| {
@@ -151,21 +184,37 @@ fn skip_to_comma(input: ParseStream) {
 
 /// A key of the attribute given once, with its value: ready to convert.
 pub(super) struct KeyValue<'a> {
+    /// The attribute it was given to.
+    pub(super) attribute: &'static Attribute,
     pub(super) key: Key,
     pub(super) key_span: Span,
     pub(super) value: &'a Expr,
     pub(super) index: usize,
 }
 
-/// Checks `arg` against `attribute`'s key table: an unknown key, a duplicate, or a missing
-/// value is reported and gives `None`.
+/// Checks `arg` against `attribute`'s key table: an unknown key, a duplicate, a missing
+/// value, or a list given to a key that takes none is reported and gives `None`.
 pub(super) fn accept<'a>(
     arg: &'a Arg,
-    attribute: &Attribute,
+    attribute: &'static Attribute,
     errors: &mut Errors,
     seen: &mut Seen,
 ) -> Option<KeyValue<'a>> {
     let name = arg.key.unraw().to_string();
+    let listed = arg.eq.is_none() && arg.value.as_ref().and_then(list).is_some();
+    let takes_list = attribute
+        .key(&name)
+        .is_some_and(|key| matches!(key.value(), Value::Env));
+    if listed && !takes_list {
+        errors.error(
+            arg.key.span(),
+            format_args!(
+                "expected `=` after `{name}`, e.g. `{name} = {}`",
+                keys::example_of(&name)
+            ),
+        );
+        return None;
+    }
     let Some(key) = attribute.key(&name) else {
         errors.error(arg.key.span(), suggest::unknown_key(&name, attribute));
         return None;
@@ -186,6 +235,7 @@ pub(super) fn accept<'a>(
         return None;
     };
     Some(KeyValue {
+        attribute,
         key,
         key_span: arg.key.span(),
         value,

@@ -18,6 +18,7 @@ mod breaker;
 mod convert;
 pub(crate) mod duration;
 mod duration_grammar;
+mod env;
 mod fallback;
 mod items;
 mod retry;

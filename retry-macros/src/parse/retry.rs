@@ -7,7 +7,7 @@ use syn::{Expr, LitStr};
 
 use super::convert::{numeric, Numeric};
 use super::items::{accept, parse_items, Item, KeyValue};
-use super::values::{Backoff, Jitter, Setting};
+use super::values::{Backoff, Env, Jitter, PolicyValue, Setting, TimeoutValue};
 use crate::errors::{Errors, Seen};
 use crate::keys::{self, Key};
 
@@ -34,9 +34,15 @@ pub(crate) struct RetryArgs {
     pub(crate) jitter: Option<Setting<Jitter>>,
     /// `max_elapsed = "30s"`: greater than zero.
     pub(crate) max_elapsed: Option<Setting<Duration>>,
-    /// `timeout = "5s"`: per-attempt timeout, greater than zero. Whether the function is
-    /// async is the expansion's check (this layer does not see the function).
-    pub(crate) timeout: Option<Setting<Duration>>,
+    /// `timeout = "5s"` (greater than zero) or an expression: per-attempt timeout. Whether the
+    /// function is async is checked against the function (`valid.rs`).
+    pub(crate) timeout: Option<Setting<TimeoutValue>>,
+    /// `timeout_error = <expr>`: builds the error of a timed-out attempt.
+    pub(crate) timeout_error: Option<Setting<Expr>>,
+    /// `max_retry_after = "60s"`: greater than zero.
+    pub(crate) max_retry_after: Option<Setting<Duration>>,
+    /// `validate = <expr>`: judges each attempt's `Ok` value.
+    pub(crate) validate: Option<Setting<Expr>>,
     /// `when = <expr>`: any expression but a literal (a closure, a path...).
     pub(crate) when: Option<Setting<Expr>>,
     /// `unless = <expr>`, as `when`.
@@ -49,11 +55,11 @@ pub(crate) struct RetryArgs {
     pub(crate) on_give_up: Option<Setting<Expr>>,
     /// `budget = "name"`: a non-empty string.
     pub(crate) budget: Option<Setting<LitStr>>,
-    /// `env = "LLM"`: uppercase letters, digits and `_`, starting with a letter or `_`, not
-    /// ending with `_`.
-    pub(crate) env: Option<Setting<LitStr>>,
-    /// `policy = PATH`: a path (no `qself`), spanned as written.
-    pub(crate) policy: Option<Setting<syn::Path>>,
+    /// `env = "LLM"` (a prefix: uppercase letters, digits and `_`, starting with a letter or
+    /// `_`, not ending with `_`), or `env(...)` naming variables per key (see [`Env`]).
+    pub(crate) env: Option<Setting<Env>>,
+    /// `policy = PATH` (a constant) or `policy = <expr>` (read at run time).
+    pub(crate) policy: Option<Setting<PolicyValue>>,
     /// `crate = "::retry_runtime"`: the string parsed as a path; its tokens carry the
     /// string's span.
     pub(crate) krate: Option<Setting<syn::Path>>,
@@ -107,7 +113,10 @@ impl RetryArgs {
             Key::Multiplier => self.multiplier = given.number(errors),
             Key::Jitter => self.jitter = given.jitter(errors),
             Key::MaxElapsed => self.max_elapsed = given.duration(errors),
-            Key::Timeout => self.timeout = given.duration(errors),
+            Key::Timeout => self.timeout = given.timeout(errors),
+            Key::TimeoutError => self.timeout_error = given.callable(errors),
+            Key::MaxRetryAfter => self.max_retry_after = given.duration(errors),
+            Key::Validate => self.validate = given.callable(errors),
             Key::When => self.when = given.callable(errors),
             Key::Unless => self.unless = given.callable(errors),
             Key::RetryAfter => self.retry_after = given.callable(errors),

@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::Expr;
 
 use super::convert::path_text;
-use super::values::{Backoff, Jitter};
+use super::values::{Backoff, Jitter, PolicyValue, TimeoutValue};
 use super::*;
 use crate::keys::{Attribute, Key, BREAKER, FALLBACK, RETRY};
 use crate::suggest;
@@ -117,7 +117,10 @@ fn retry_every_key() {
     assert_eq!(args.max_delay.unwrap().value, Duration::from_secs(90));
     assert_eq!(args.jitter.unwrap().value, Jitter::Fraction(0.25));
     assert_eq!(args.max_elapsed.unwrap().value, Duration::from_secs(120));
-    assert_eq!(args.timeout.unwrap().value, Duration::from_millis(1500));
+    assert!(matches!(
+        args.timeout.unwrap().value,
+        TimeoutValue::Fixed(d) if d == Duration::from_millis(1500)
+    ));
     assert_eq!(
         expr_text(&args.when.unwrap().value),
         "| e | e . is_transient ()"
@@ -126,9 +129,33 @@ fn retry_every_key() {
     assert_eq!(expr_text(&args.retry_after.unwrap().value), "Error :: hint");
     assert!(args.on_retry.is_some() && args.on_give_up.is_some());
     assert_eq!(args.budget.unwrap().value.value(), "api");
-    assert_eq!(args.env.unwrap().value.value(), "LLM_2");
-    assert_eq!(path_text(&args.policy.unwrap().value), "crate::POLICY");
+    assert_eq!(args.env.unwrap().value.prefix.unwrap().value(), "LLM_2");
+    let PolicyValue::Path(policy) = args.policy.unwrap().value else {
+        panic!("a plain path is a constant policy")
+    };
+    assert_eq!(path_text(&policy), "crate::POLICY");
     assert_eq!(path_text(&args.krate.unwrap().value), "::my::rt");
+}
+
+#[test]
+fn runtime_policy_and_timeout_expressions() {
+    let (args, found) = retry("policy = &self.policies[model], timeout = self.timeout, validate = |v| check(v), timeout_error = |t| E::Timeout(t)");
+    assert!(found.is_empty(), "{found:#?}");
+    let PolicyValue::Runtime(policy) = args.policy.unwrap().value else {
+        panic!("an expression is a runtime policy")
+    };
+    assert_eq!(expr_text(&policy), "& self . policies [model]");
+    let TimeoutValue::Runtime(timeout) = args.timeout.unwrap().value else {
+        panic!("an expression is a runtime timeout")
+    };
+    assert_eq!(expr_text(&timeout), "self . timeout");
+    assert!(args.validate.is_some() && args.timeout_error.is_some());
+    let (args, found) = retry("max_retry_after = \"1m\"");
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!(args.max_retry_after.unwrap().value, Duration::from_secs(60));
+    // A literal that is no policy, and a number that is no duration, are still errors.
+    let (_, found) = retry("policy = 3, timeout = 5");
+    assert_eq!(found.len(), 2, "{found:#?}");
 }
 
 #[test]
@@ -193,7 +220,15 @@ fn spans_are_kept() {
 fn every_listed_key_is_handled() {
     type Parse = fn(&str) -> Found;
     let attributes: [(&Attribute, Parse); 3] = [
-        (&RETRY, |s| retry(s).1),
+        // `timeout_error` needs a `timeout`.
+        (&RETRY, |s| {
+            let timeout = if s.starts_with("timeout_error") {
+                ", timeout = \"1s\""
+            } else {
+                ""
+            };
+            retry(&format!("{s}{timeout}")).1
+        }),
         // `window` and `min_calls` need `failure_rate`, `max_keys` needs `key`.
         (&BREAKER, |s| {
             let needs = if s.starts_with("window") || s.starts_with("min_calls") {
@@ -391,8 +426,8 @@ fn durations() {
         "a duration needs a unit and quotes: `timeout = \"5s\"` or `timeout = \"5ms\"`"
     );
     assert_eq!(
-        retry_error("timeout = Duration::from_secs(5)").0,
-        "expected a duration string, e.g. `timeout = \"5s\"`"
+        retry_error("max_delay = Duration::from_secs(5)").0,
+        "expected a duration string, e.g. `max_delay = \"10s\"`"
     );
 }
 
@@ -527,13 +562,13 @@ fn callables_strings_paths() {
         "write the path without quotes: `policy = FAST`"
     );
     assert_eq!(
-        retry_error("policy = <S as Presets>::FAST").0,
-        "`policy` takes a plain path such as `MY_POLICY` or `presets::FAST`; bind a qualified `<T as Trait>::POLICY` to a `const` first"
+        retry_error("policy = 3").0,
+        "`policy` expects a `RetryPolicy`: a path to a const or static such as `policy = MY_POLICY`, or an expression such as `policy = self.retry_policy`"
     );
-    assert_eq!(
-        retry_error("policy = make()").0,
-        "`policy` expects a path to a const or static `RetryPolicy`, e.g. `policy = MY_POLICY`"
-    );
+    // A qualified path and a call are policies read at run time.
+    assert!(retry("policy = <S as Presets>::FAST, timeout = make()")
+        .1
+        .is_empty());
     assert_eq!(
         retry_error("crate = ::rt").0,
         "write the path as a string: `crate = \"::rt\"`"
@@ -716,7 +751,7 @@ fn breaker_every_key() {
     assert_eq!(args.success_threshold.unwrap().value, 3);
     assert_eq!(args.half_open_max_calls.unwrap().value, 2);
     assert!(args.when.is_some() && args.on_state_change.is_some());
-    assert_eq!(args.env.unwrap().value.value(), "OPENAI");
+    assert_eq!(args.env.unwrap().value.prefix.unwrap().value(), "OPENAI");
     assert!(args.krate.is_some());
     let (args, found) = breaker("x, failure_threshold = 7, failure_rate_ok = 1");
     assert_eq!(

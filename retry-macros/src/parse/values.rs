@@ -1,9 +1,12 @@
 //! The typed values an attribute's keys hold, each kept with where it was written.
 //!
 //! Ground floor of the parser: the argument structs, the validation and the expansion all
-//! read these types; this module reads nothing else of the crate.
+//! read these types; this module reads nothing else of the crate but the key table.
 
 use proc_macro2::Span;
+use syn::LitStr;
+
+use crate::keys::Key;
 
 /// A value given in an attribute, with where it was written.
 #[derive(Clone)]
@@ -29,6 +32,47 @@ impl<T> Setting<T> {
             other.key_span
         }
     }
+}
+
+/// The `policy` key: a constant, or a policy read at run time.
+#[derive(Clone)]
+pub(crate) enum PolicyValue {
+    /// A plain path (`MY_POLICY`, `Self::POLICY`): a `const` or `static`, checked at compile
+    /// time with the keys beside it.
+    Path(syn::Path),
+    /// Any other expression (`self.policy`, `&POLICIES[model]`): evaluated at the start of
+    /// every call, of type `RetryPolicy` or `&RetryPolicy`.
+    Runtime(syn::Expr),
+}
+
+/// The `env` key: where a site reads overrides from the environment. `env = "LLM"` is a
+/// prefix alone; `env(...)` names variables one by one, with a `prefix = "LLM"` among them or
+/// not. Without errors it has a prefix or a named variable.
+#[derive(Clone, Default)]
+pub(crate) struct Env {
+    /// `env = "LLM"`, or `prefix = "LLM"` in the list: reads `LLM_MAX_ATTEMPTS`...
+    pub(crate) prefix: Option<LitStr>,
+    /// `max_retries = "LLM_MAX_RETRIES"` in the list, in order; each key at most once, and
+    /// only keys the attribute reads from the environment.
+    pub(crate) named: Vec<EnvVariable>,
+}
+
+/// `max_retries = "LLM_MAX_RETRIES"` inside `env(...)`.
+#[derive(Clone)]
+pub(crate) struct EnvVariable {
+    /// The key the variable overrides.
+    pub(crate) key: Key,
+    /// The variable's name, as written.
+    pub(crate) variable: LitStr,
+}
+
+/// The `timeout` key: a duration literal, or an expression evaluated per call.
+#[derive(Clone)]
+pub(crate) enum TimeoutValue {
+    /// `timeout = "5s"`: greater than zero.
+    Fixed(std::time::Duration),
+    /// `timeout = self.timeout`: a `Duration` or an `Option<Duration>`.
+    Runtime(Box<syn::Expr>),
 }
 
 /// The `backoff` key: how the base delay grows (the runtime's `Backoff`).

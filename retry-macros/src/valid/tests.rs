@@ -133,7 +133,7 @@ fn cross_key_errors_join_the_others() {
     assert_eq!(
         messages,
         [
-            "unknown key `bogus`; expected one of `max_attempts`, `max_retries`, `backoff`, `initial_delay`, `max_delay`, `multiplier`, `jitter`, `max_elapsed`, `timeout`, `when`, `unless`, `retry_after`, `on_retry`, `on_give_up`, `budget`, `env`, `policy`, `crate`",
+            "unknown key `bogus`; expected one of `max_attempts`, `max_retries`, `backoff`, `initial_delay`, `max_delay`, `multiplier`, `jitter`, `max_elapsed`, `timeout`, `timeout_error`, `when`, `unless`, `retry_after`, `max_retry_after`, `validate`, `on_retry`, `on_give_up`, `budget`, `env`, `policy`, `crate`",
             "give either `max_attempts` or `max_retries`, not both",
             "`initial_delay` (5s) is larger than `max_delay` (1s)",
             "`decorrelated` backoff takes no `jitter`: it is random by itself",

@@ -39,6 +39,7 @@ use super::config::BreakerConfig;
 use super::registry::{self, apply_env, registered_config, warn};
 use super::snapshot::BreakerSnapshot;
 use super::thread_cache::{self, KeyedHandle, Last, LastKey};
+use crate::env::EnvNames;
 use crate::padded::CachePadded;
 
 /// The keyed breakers of one name. What a call reads (`created`, the name's length) comes
@@ -351,7 +352,7 @@ pub fn breakers() -> Vec<BreakerSnapshot> {
 pub struct KeyedSite {
     name: &'static str,
     max_keys: u32,
-    env: Option<&'static str>,
+    env: Option<EnvNames>,
     group: OnceLock<&'static KeyedBreakers>,
 }
 
@@ -367,8 +368,8 @@ impl fmt::Debug for KeyedBreakers {
 
 impl KeyedSite {
     /// A site of the keyed breakers `name`, at most `max_keys` of them, with the attribute's
-    /// `env` prefix.
-    pub const fn new(name: &'static str, max_keys: u32, env: Option<&'static str>) -> Self {
+    /// `env` variables.
+    pub const fn new(name: &'static str, max_keys: u32, env: Option<EnvNames>) -> Self {
         KeyedSite {
             name,
             max_keys,
@@ -412,8 +413,8 @@ impl KeyedSite {
     #[inline(never)]
     fn resolve(&'static self, config: &BreakerConfig) -> &'static KeyedBreakers {
         self.group.get_or_init(|| {
-            let config = registered_config(self.name).unwrap_or_else(|| match self.env {
-                Some(prefix) => apply_env(*config, prefix, |name| std::env::var(name).ok(), warn),
+            let config = registered_config(self.name).unwrap_or_else(|| match &self.env {
+                Some(names) => apply_env(*config, names, |name| std::env::var(name).ok(), warn),
                 None => *config,
             });
             group(self.name, config, self.max_keys as usize)

@@ -6,7 +6,8 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use super::circuit::CircuitBreaker;
 use super::config::BreakerConfig;
 use super::snapshot::BreakerSnapshot;
-use crate::env::parse_duration;
+use crate::duration;
+use crate::env::{parse_duration, EnvNames};
 
 struct Entry {
     breaker: &'static CircuitBreaker,
@@ -125,13 +126,13 @@ pub(super) fn warn(message: String) {
 pub struct BreakerSite {
     name: &'static str,
     config: BreakerConfig,
-    env: Option<&'static str>,
+    env: Option<EnvNames>,
     resolved: OnceLock<&'static CircuitBreaker>,
 }
 
 impl BreakerSite {
-    /// A site of the breaker `name`, with the attribute's configuration and `env` prefix.
-    pub const fn new(name: &'static str, config: BreakerConfig, env: Option<&'static str>) -> Self {
+    /// A site of the breaker `name`, with the attribute's configuration and `env` variables.
+    pub const fn new(name: &'static str, config: BreakerConfig, env: Option<EnvNames>) -> Self {
         BreakerSite {
             name,
             config,
@@ -164,8 +165,8 @@ impl BreakerSite {
     #[inline(never)]
     fn resolve(&'static self, config: &BreakerConfig) -> &'static CircuitBreaker {
         self.resolved.get_or_init(|| {
-            let config = match self.env {
-                Some(prefix) => apply_env(*config, prefix, |name| std::env::var(name).ok(), warn),
+            let config = match &self.env {
+                Some(names) => apply_env(*config, names, |name| std::env::var(name).ok(), warn),
                 None => *config,
             };
             register(self.name, Some(self.name), config)
@@ -173,26 +174,30 @@ impl BreakerSite {
     }
 }
 
-/// Applies `{prefix}_FAILURE_THRESHOLD`, `{prefix}_RESET_TIMEOUT` and
-/// `{prefix}_SUCCESS_THRESHOLD` found by `lookup`; each unusable value is reported to `warn`
-/// and ignored. A failure threshold puts a rate-mode breaker in consecutive mode, as the
-/// setter does.
+/// Applies the overrides found by `lookup` under `names` (see [`EnvNames`]): the variables of
+/// `failure_threshold`, `failure_rate`, `window`, `min_calls`, `reset_timeout`,
+/// `success_threshold` and `half_open_max_calls`. Each unusable value is reported to `warn`
+/// and ignored; every value is checked by the fallible setters against the rest. A failure
+/// threshold puts a rate-mode breaker in consecutive mode and a failure rate a consecutive one
+/// in rate mode, as the setters do; with both set, the threshold wins. `window` and
+/// `min_calls` apply only to a breaker in rate mode.
 pub(crate) fn apply_env(
     base: BreakerConfig,
-    prefix: &str,
+    names: &EnvNames,
     lookup: impl Fn(&str) -> Option<String>,
     mut warn: impl FnMut(String),
 ) -> BreakerConfig {
     let mut config = base;
     let mut each =
-        |key: &str, set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, String>| {
-            let name = format!("{prefix}_{key}");
-            if let Some(value) = lookup(&name) {
-                match set(config, &value) {
-                    Ok(c) => config = c,
-                    Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
-                }
+        |key: &str,
+         rule: &dyn Fn(&BreakerConfig) -> Result<(), String>,
+         set: &dyn Fn(BreakerConfig, &str) -> Result<BreakerConfig, String>| {
+            let (name, value) = names.read(key, &lookup, &mut warn)?;
+            match rule(&config).and_then(|()| set(config, &value)) {
+                Ok(c) => config = c,
+                Err(why) => warn(format!("ignoring {name}={value:?}: {why}")),
             }
+            Some(name)
         };
     let count = |value: &str| {
         value
@@ -200,14 +205,38 @@ pub(crate) fn apply_env(
             .parse::<u32>()
             .map_err(|_| String::from("expected a whole number >= 1"))
     };
-    each("FAILURE_THRESHOLD", &|c, v| {
+    let any = |_: &BreakerConfig| Ok(());
+    let threshold = each("failure_threshold", &any, &|c, v| {
         Ok(c.try_failure_threshold(count(v)?)?)
     });
-    each("RESET_TIMEOUT", &|c, v| {
+    let not_with_threshold = |_: &BreakerConfig| match &threshold {
+        Some(name) => Err(format!("{name} is set too, and it wins")),
+        None => Ok(()),
+    };
+    each("failure_rate", &not_with_threshold, &|c, v| {
+        let rate = duration::parse_number(v).map_err(|e| e.to_string())?;
+        Ok(c.try_failure_rate(rate)?)
+    });
+    let rate_mode = |c: &BreakerConfig| match c.get_failure_rate() {
+        Some(_) => Ok(()),
+        None => Err(String::from(
+            "it applies only in rate mode, with a failure_rate",
+        )),
+    };
+    each("window", &rate_mode, &|c, v| {
+        Ok(c.try_window(parse_duration(v)?)?)
+    });
+    each("min_calls", &rate_mode, &|c, v| {
+        Ok(c.try_min_calls(count(v)?)?)
+    });
+    each("reset_timeout", &any, &|c, v| {
         Ok(c.try_reset_timeout(parse_duration(v)?)?)
     });
-    each("SUCCESS_THRESHOLD", &|c, v| {
+    each("success_threshold", &any, &|c, v| {
         Ok(c.try_success_threshold(count(v)?)?)
+    });
+    each("half_open_max_calls", &any, &|c, v| {
+        Ok(c.try_half_open_max_calls(count(v)?)?)
     });
     config
 }
@@ -224,7 +253,8 @@ mod tests {
             .map(|(k, v)| (format!("LLM_{k}"), v.to_string()))
             .collect();
         let mut warnings = Vec::new();
-        let c = apply_env(base, "LLM", |k| map.get(k).cloned(), |w| warnings.push(w));
+        let names = EnvNames::new(Some("LLM"), &[]);
+        let c = apply_env(base, &names, |k| map.get(k).cloned(), |w| warnings.push(w));
         (c, warnings)
     }
 
@@ -265,11 +295,113 @@ mod tests {
     }
 
     #[test]
+    fn rate_mode_keys_apply() {
+        let (c, w) = run(
+            BreakerConfig::new(),
+            &[
+                ("FAILURE_RATE", "0.25"),
+                ("WINDOW", "10s"),
+                ("MIN_CALLS", "20"),
+                ("HALF_OPEN_MAX_CALLS", "3"),
+            ],
+        );
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.get_failure_rate(), Some(0.25));
+        assert_eq!(c.get_window(), Duration::from_secs(10));
+        assert_eq!(c.get_min_calls(), 20);
+        assert_eq!(c.get_half_open_max_calls(), 3);
+        // A breaker already in rate mode takes a window alone.
+        let rate = BreakerConfig::new().failure_rate(0.5);
+        let (c, w) = run(rate, &[("WINDOW", "1.5")]);
+        assert_eq!((c.get_window(), w.len()), (Duration::from_millis(1500), 0));
+    }
+
+    #[test]
+    fn unusable_rate_mode_values_are_ignored_with_one_warning_each() {
+        let rate = BreakerConfig::new().failure_rate(0.5);
+        let (c, w) = run(
+            rate,
+            &[
+                ("FAILURE_RATE", "50"),
+                ("WINDOW", "0s"),
+                ("MIN_CALLS", "0"),
+                ("HALF_OPEN_MAX_CALLS", "2000000"),
+            ],
+        );
+        assert_eq!(c, rate);
+        assert_eq!(w.len(), 4, "{w:?}");
+        assert!(w[0].contains("failure_rate must lie in (0, 1]"), "{}", w[0]);
+        assert!(w[3].contains("at most 1048575"), "{}", w[3]);
+        // `window` and `min_calls` mean nothing in consecutive mode.
+        let consecutive = BreakerConfig::new();
+        let (c, w) = run(consecutive, &[("WINDOW", "10s"), ("MIN_CALLS", "5")]);
+        assert_eq!((c, w.len()), (consecutive, 2));
+        assert_eq!(
+            w[0],
+            "ignoring LLM_WINDOW=\"10s\": it applies only in rate mode, with a failure_rate"
+        );
+    }
+
+    #[test]
+    fn a_threshold_and_a_rate_together_keep_the_threshold() {
+        let (c, w) = run(
+            BreakerConfig::new().failure_rate(0.5),
+            &[
+                ("FAILURE_THRESHOLD", "4"),
+                ("FAILURE_RATE", "0.1"),
+                ("WINDOW", "5s"),
+            ],
+        );
+        assert_eq!((c.get_failure_threshold(), c.get_failure_rate()), (4, None));
+        assert_eq!(c.get_window(), Duration::from_secs(60));
+        assert_eq!(
+            w,
+            [
+                "ignoring LLM_FAILURE_RATE=\"0.1\": LLM_FAILURE_THRESHOLD is set too, and it wins",
+                "ignoring LLM_WINDOW=\"5s\": it applies only in rate mode, with a failure_rate",
+            ]
+        );
+    }
+
+    #[test]
+    fn named_variables_apply_and_win_over_the_prefix() {
+        const NAMES: EnvNames = EnvNames::new(
+            Some("SVC"),
+            &[
+                ("failure_threshold", "CIRCUIT_BREAKER_THRESHOLD"),
+                ("reset_timeout", "CIRCUIT_BREAKER_TIMEOUT"),
+            ],
+        );
+        let vars: HashMap<&str, &str> = [
+            ("CIRCUIT_BREAKER_THRESHOLD", "8"),
+            ("CIRCUIT_BREAKER_TIMEOUT", "45"),
+            ("SVC_RESET_TIMEOUT", "1s"),
+            ("SVC_SUCCESS_THRESHOLD", "3"),
+        ]
+        .into_iter()
+        .collect();
+        let mut warnings = Vec::new();
+        let c = apply_env(
+            BreakerConfig::new(),
+            &NAMES,
+            |k| vars.get(k).map(|v| v.to_string()),
+            |w| warnings.push(w),
+        );
+        assert_eq!(c.get_failure_threshold(), 8);
+        assert_eq!(c.get_reset_timeout(), Duration::from_secs(45));
+        assert_eq!(c.get_success_threshold(), 3);
+        assert_eq!(
+            warnings,
+            ["ignoring SVC_RESET_TIMEOUT=\"1s\": CIRCUIT_BREAKER_TIMEOUT is set too, and it wins"]
+        );
+    }
+
+    #[test]
     fn a_site_resolves_once_with_its_environment() {
         static SITE: BreakerSite = BreakerSite::new(
             "registry_unit_site",
             BreakerConfig::new(),
-            Some("RETRY_RUNTIME_BREAKER_UNIT"),
+            Some(EnvNames::new(Some("RETRY_RUNTIME_BREAKER_UNIT"), &[])),
         );
         std::env::set_var("RETRY_RUNTIME_BREAKER_UNIT_FAILURE_THRESHOLD", "7");
         let cb = SITE.get();

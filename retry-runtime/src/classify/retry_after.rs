@@ -1,5 +1,6 @@
 //! `parse_retry_after`: a `Retry-After` header value (delay-seconds or an HTTP-date) as the
-//! time to wait, with the arithmetic on Unix nanoseconds it needs.
+//! time to wait, with the arithmetic on Unix nanoseconds it needs (shared with `llm`'s
+//! RFC 3339 reset instants).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -81,7 +82,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(delay_between(now_nanos, i128::from(target) * NANOS_PER_SEC))
 }
 
-const NANOS_PER_SEC: i128 = 1_000_000_000;
+pub(super) const NANOS_PER_SEC: i128 = 1_000_000_000;
 const NANOS_PER_DAY: i128 = 86_400 * NANOS_PER_SEC;
 
 /// `1*DIGIT` (already checked) as seconds, saturating at `u64::MAX`.
@@ -92,7 +93,7 @@ fn saturating_seconds(digits: &[u8]) -> u64 {
 }
 
 /// Nanoseconds since the Unix epoch, negative before it. Every `SystemTime` fits.
-fn unix_nanos(t: SystemTime) -> i128 {
+pub(super) fn unix_nanos(t: SystemTime) -> i128 {
     match t.duration_since(UNIX_EPOCH) {
         // A u128 of nanoseconds from a `Duration` is below 2^94: the conversions cannot fail.
         Ok(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
@@ -102,7 +103,7 @@ fn unix_nanos(t: SystemTime) -> i128 {
 
 /// The wait from `now` until `target` (both in Unix nanoseconds); zero when `target` is not
 /// after `now`.
-fn delay_between(now: i128, target: i128) -> Duration {
+pub(super) fn delay_between(now: i128, target: i128) -> Duration {
     let diff = target.saturating_sub(now);
     if diff <= 0 {
         return Duration::ZERO;

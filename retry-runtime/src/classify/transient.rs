@@ -4,22 +4,26 @@ use std::io;
 
 /// True for the HTTP status codes that usually mean "try again later": `408 Request Timeout`,
 /// `429 Too Many Requests`, `500 Internal Server Error`, `502 Bad Gateway`,
-/// `503 Service Unavailable` and `504 Gateway Timeout`. False for every other code, including
-/// the other 5xx codes (`501 Not Implemented` or `505 HTTP Version Not Supported` will not get
-/// better by asking again).
+/// `503 Service Unavailable`, `504 Gateway Timeout` and `529`, which Anthropic answers when
+/// overloaded. False for every other code, including the other 5xx codes (`501 Not
+/// Implemented` or `505 HTTP Version Not Supported` will not get better by asking again).
+///
+/// For an LLM provider's errors, [`llm::classify`](super::llm::classify) reads the body and
+/// headers too, and tells a passing rate limit from an exhausted quota.
 ///
 /// ```
 /// use retry_runtime::classify::is_transient_status;
 ///
 /// assert!(is_transient_status(429));
 /// assert!(is_transient_status(503));
+/// assert!(is_transient_status(529));
 /// assert!(!is_transient_status(404));
 /// assert!(!is_transient_status(501));
 /// ```
 #[inline]
 #[must_use]
 pub const fn is_transient_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504 | 529)
 }
 
 /// True for the I/O error kinds that usually pass: [`TimedOut`], [`ConnectionReset`],
@@ -71,9 +75,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn transient_statuses_are_exactly_the_six() {
+    fn transient_statuses_are_exactly_the_seven() {
         let yes: Vec<u16> = (0..=u16::MAX).filter(|&s| is_transient_status(s)).collect();
-        assert_eq!(yes, [408, 429, 500, 502, 503, 504]);
+        assert_eq!(yes, [408, 429, 500, 502, 503, 504, 529]);
     }
 
     #[test]

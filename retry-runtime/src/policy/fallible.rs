@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use super::{Jitter, RetryPolicy};
 
-/// A rule of [`RetryPolicy`] that a value broke: `max_attempts` of 0, an `initial_delay` above
-/// an explicit `max_delay`, a multiplier below 1.0... `Display` names the rule.
+/// A rule of [`RetryPolicy`] (or of a [`LimiterConfig`](crate::LimiterConfig)) that a value
+/// broke: `max_attempts` of 0, an `initial_delay` above an explicit `max_delay`, a multiplier
+/// below 1.0, a rate of 0... `Display` names the rule.
 ///
 /// ```
 /// use retry_runtime::{PolicyError, RetryPolicy};
@@ -30,6 +31,11 @@ impl PolicyError {
     /// ```
     pub const fn rule(&self) -> &'static str {
         self.rule
+    }
+
+    /// The error for a broken `rule`, for the other configurations' checks (limiters).
+    pub(crate) const fn new(rule: &'static str) -> Self {
+        PolicyError { rule }
     }
 }
 
@@ -123,6 +129,16 @@ fallible! {
     /// assert!(RetryPolicy::fixed().try_max_elapsed(Duration::ZERO).is_err());
     /// ```
     try_max_elapsed(d: Duration) = check_max_elapsed;
+
+    /// [`max_retry_after`](Self::max_retry_after), or the rule it breaks.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::RetryPolicy;
+    /// assert!(RetryPolicy::fixed().try_max_retry_after(Duration::ZERO).is_err());
+    /// assert!(RetryPolicy::fixed().try_max_retry_after(Duration::from_secs(90)).is_ok());
+    /// ```
+    try_max_retry_after(d: Duration) = check_max_retry_after;
 
     /// [`timeout`](Self::timeout), or the rule it breaks.
     ///

@@ -109,6 +109,8 @@ pub struct RetryPolicy {
     multiplier: f64,
     jitter: Jitter,
     max_elapsed: Option<Duration>,
+    /// `None`: `max_delay`.
+    max_retry_after: Option<Duration>,
     timeout: Option<Duration>,
     explicit: u8,
 }
@@ -138,6 +140,7 @@ impl PartialEq for RetryPolicy {
             && self.multiplier == other.multiplier
             && self.jitter == other.jitter
             && self.max_elapsed == other.max_elapsed
+            && self.get_max_retry_after() == other.get_max_retry_after()
             && self.timeout == other.timeout
     }
 }
@@ -154,6 +157,7 @@ impl RetryPolicy {
             multiplier: 2.0,
             jitter: Jitter::Full,
             max_elapsed: None,
+            max_retry_after: None,
             timeout: None,
             explicit: 0,
         }
@@ -336,6 +340,26 @@ impl RetryPolicy {
         or_fail!(self.check_max_elapsed(d))
     }
 
+    /// The longest server hint (`retry_after`) honoured (`> 0`; default: `max_delay`). A hint
+    /// up to it is slept in full even when it exceeds `max_delay`, which caps the backoff
+    /// only; a longer hint gives up at once (a provider saying "come back in an hour" is not
+    /// worth waiting for in a request).
+    ///
+    /// # Panics
+    ///
+    /// If `d` is zero: in a `const`, that is a compile error. [`try_max_retry_after`](Self::try_max_retry_after) returns the error instead.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::RetryPolicy;
+    /// let p = RetryPolicy::exponential().max_retry_after(Duration::from_secs(60));
+    /// assert_eq!(p.get_max_retry_after(), Duration::from_secs(60));
+    /// assert_eq!(p.get_max_delay(), Duration::from_secs(10)); // the backoff's cap is unchanged
+    /// ```
+    pub const fn max_retry_after(self, d: Duration) -> Self {
+        or_fail!(self.check_max_retry_after(d))
+    }
+
     /// Per-attempt timeout for async attempts (`> 0`). An attempt running longer is dropped and
     /// fails with [`AttemptTimedOut`](crate::AttemptTimedOut) converted into the call's error
     /// type. It is applied by `#[retry_on_failure]` on async functions and by
@@ -453,6 +477,14 @@ impl RetryPolicy {
         Ok(self)
     }
 
+    pub(crate) const fn check_max_retry_after(mut self, d: Duration) -> Result<Self, &'static str> {
+        if d.is_zero() {
+            return Err("max_retry_after must be greater than zero");
+        }
+        self.max_retry_after = Some(d);
+        Ok(self)
+    }
+
     pub(crate) const fn check_timeout(mut self, d: Duration) -> Result<Self, &'static str> {
         if d.is_zero() {
             return Err("timeout must be greater than zero");
@@ -556,6 +588,27 @@ impl RetryPolicy {
     /// ```
     pub const fn get_max_elapsed(&self) -> Option<Duration> {
         self.max_elapsed
+    }
+
+    /// The longest server hint honoured: the one set, else `max_delay`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::RetryPolicy;
+    /// assert_eq!(RetryPolicy::default().get_max_retry_after(), Duration::from_secs(10));
+    /// ```
+    pub const fn get_max_retry_after(&self) -> Duration {
+        match self.max_retry_after {
+            Some(d) => d,
+            None => self.max_delay,
+        }
+    }
+
+    /// `max_retry_after` as set, `None` when it follows `max_delay` (written to configuration
+    /// files only when set).
+    #[cfg(feature = "serde")]
+    pub(crate) const fn explicit_max_retry_after(&self) -> Option<Duration> {
+        self.max_retry_after
     }
 
     /// The per-attempt timeout, if any.

@@ -169,13 +169,18 @@ impl<O> Retry<'_, O> {
             next_delay(&mut state.schedule, policy, attempt)
         };
         let delay = match options.retry_after(error) {
-            Some(hint) if hint > policy.get_max_delay() => {
+            Some(hint) if hint > policy.get_max_retry_after() => {
                 return self.give_up::<E, C>(state, error, GiveUp::HintTooLong)
             }
             Some(hint) => hint.max(computed),
             None => computed,
         }
         .min(C::MAX_SLEEP);
+        // A breaker below that this failure left open past the sleep would reject the next
+        // attempt: give up now, with this attempt's own error, rather than sleep into it.
+        if options.open_below().is_some_and(|open| open > delay) {
+            return self.give_up::<E, C>(state, error, GiveUp::CircuitOpen);
+        }
         // 4. The sleep would end past max_elapsed, or the budget refuses the retry.
         let elapsed = state.known_elapsed::<C>();
         if let Some(limit) = policy.get_max_elapsed() {

@@ -2,6 +2,8 @@
 //! each attempt of the function API runs through a circuit breaker, as a breaker below a retry
 //! in an attribute stack does, and a rejection ends the retry at once.
 
+use std::time::Duration;
+
 use crate::breaker::{CircuitBreaker, CircuitOpen, Permit};
 use crate::options::{Pass, RetryOptions};
 
@@ -16,6 +18,10 @@ impl<'b, E: From<CircuitOpen>> RetryOptions<E> for ThroughBreaker<'b> {
     #[inline]
     fn admit(&self) -> Result<Permit<'b>, E> {
         self.0.try_acquire().map_err(E::from)
+    }
+    #[inline]
+    fn open_below(&self) -> Option<Duration> {
+        self.0.open_for()
     }
 }
 

@@ -158,8 +158,8 @@ impl<'p, O> Retry<'p, O> {
         self.with(Unless(f))
     }
 
-    /// A server's hint: the sleep becomes `max(hint, computed)`; a hint beyond `max_delay` or
-    /// past `max_elapsed` gives up at once.
+    /// A server's hint: the sleep becomes `max(hint, computed)`; a hint beyond `max_retry_after`
+    /// (default `max_delay`) or past `max_elapsed` gives up at once.
     ///
     /// ```
     /// use std::time::Duration;
@@ -167,7 +167,7 @@ impl<'p, O> Retry<'p, O> {
     /// let mut n = 0;
     /// let r: Result<(), u64> = Retry::new(&RetryPolicy::default())
     ///     .retry_after(|secs: &u64| Some(Duration::from_secs(*secs)))
-    ///     .run(|| { n += 1; Err(3600) }); // an hour: beyond max_delay (10 s), give up now
+    ///     .run(|| { n += 1; Err(3600) }); // an hour: beyond max_retry_after (max_delay, 10 s), give up now
     /// assert_eq!((r, n), (Err(3600), 1));
     /// ```
     #[inline]
@@ -243,7 +243,9 @@ impl<'p, O> Retry<'p, O> {
     /// `#[retry_on_failure]` does: `try_acquire` before the attempt, then the permit's verdict
     /// on its result (success for `Ok`, failure for any error). A rejection by the open circuit
     /// ends the retry at once: no sleep, no further attempt, nothing deposited in or drawn from
-    /// a budget; `on_give_up` runs and the error returned is `E::from(CircuitOpen)`.
+    /// a budget; `on_give_up` runs and the error returned is `E::from(CircuitOpen)`. A failure
+    /// that leaves the circuit open past the next sleep ends it too, with that failure's own
+    /// error: the retry never sleeps into a certain rejection.
     ///
     /// ```
     /// use std::time::Duration;
@@ -259,7 +261,10 @@ impl<'p, O> Retry<'p, O> {
     /// let cb = CircuitBreaker::new("retry-breaker-doc", BreakerConfig::new().failure_threshold(2));
     /// let mut runs = 0;
     /// let r: Result<(), Error> = Retry::new(&P).breaker(&cb).run(|| { runs += 1; Err(Error::Down) });
-    /// // Two failures open the circuit; the third attempt is rejected and ends the retry.
+    /// // Two failures open the circuit for 30 s: the retry ends with the second failure.
+    /// assert_eq!((r, runs), (Err(Error::Down), 2));
+    /// // While it is open, a call is rejected without running.
+    /// let r: Result<(), Error> = Retry::new(&P).breaker(&cb).run(|| { runs += 1; Err(Error::Down) });
     /// assert_eq!((r, runs), (Err(Error::Open), 2));
     /// ```
     #[inline]

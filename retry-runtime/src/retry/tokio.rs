@@ -112,22 +112,39 @@ impl AsyncState {
         retry.decide::<E, TokioClock>(self.get(), error, rejected)
     }
 
-    /// Runs one attempt under `policy`'s per-attempt timeout, if it has one; a timed-out
-    /// attempt fails with `E::from(AttemptTimedOut)`. (A method, so the expansion can place a
+    /// Runs one attempt under the per-attempt timeout `limit`, if any; a timed-out attempt
+    /// fails with `E::from(AttemptTimedOut)`. (A method, so the expansion can place a
     /// missing `From<AttemptTimedOut>` at the `timeout` key.)
     #[inline]
-    pub async fn with_timeout<T, E, F>(&self, policy: &RetryPolicy, attempt: F) -> Result<T, E>
+    pub async fn with_timeout<T, E, F>(&self, limit: Option<Duration>, attempt: F) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
         E: TimeoutError,
     {
-        match policy.get_timeout() {
+        self.with_timeout_via(limit, &<E as From<AttemptTimedOut>>::from, attempt)
+            .await
+    }
+
+    /// [`with_timeout`](Self::with_timeout) with the error of a timed-out attempt built by
+    /// `make` (the attribute's `timeout_error`).
+    #[inline]
+    pub async fn with_timeout_via<T, E, F, M>(
+        &self,
+        limit: Option<Duration>,
+        make: &M,
+        attempt: F,
+    ) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        M: Fn(AttemptTimedOut) -> E,
+    {
+        match limit {
             None => attempt.await,
             Some(limit) => match tokio::time::timeout(limit, attempt).await {
                 Ok(result) => result,
                 Err(_) => {
                     let failed = self.0.as_ref().map_or(0, CallState::attempts_so_far);
-                    Err(E::from(AttemptTimedOut::new(failed + 1, limit)))
+                    Err(make(AttemptTimedOut::new(failed + 1, limit)))
                 }
             },
         }
@@ -279,7 +296,7 @@ impl<O> Retry<'_, O> {
         let mut rejected = false;
         __retry_async_loop!(
             match self.options.admit() {
-                Ok(pass) => pass.settle(state.with_timeout(self.policy(), op()).await),
+                Ok(pass) => pass.settle(state.with_timeout(self.policy().get_timeout(), op()).await),
                 Err(open) => Err(rejected_by(&mut rejected, open)),
             },
             |error| state.decide(self, &error, rejected),

@@ -1,0 +1,13 @@
+use retry_runtime::retry_on_failure;
+
+#[derive(Debug)]
+struct ApiError;
+
+#[retry_on_failure(max_attempts = 3, env())]
+fn fetch() -> Result<u32, ApiError> {
+    Ok(1)
+}
+
+fn main() {
+    let _ = fetch();
+}

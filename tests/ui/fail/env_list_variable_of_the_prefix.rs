@@ -1,0 +1,13 @@
+use retry_runtime::retry_on_failure;
+
+#[derive(Debug)]
+struct ApiError;
+
+#[retry_on_failure(env(prefix = "LLM", max_retries = "LLM_MAX_ATTEMPTS"))]
+fn fetch() -> Result<u32, ApiError> {
+    Ok(1)
+}
+
+fn main() {
+    let _ = fetch();
+}
