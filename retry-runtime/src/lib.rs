@@ -7,7 +7,9 @@
 //! - [`retry_on_failure`]: retries with backoff and jitter, server hints (`retry_after`),
 //!   per-attempt timeouts, a time limit and a shared retry budget;
 //! - [`circuit_breaker`]: fails fast with [`CircuitOpen`] while a backend is down; every site
-//!   naming a breaker shares it through one process-wide registry ([`breakers`]);
+//!   naming a breaker shares it through one process-wide registry ([`breakers`]), and
+//!   `key = self.base_url()` gives each host, model or tenant a breaker of its own
+//!   ([`keyed_breaker`]);
 //! - [`fallback`]: calls other functions when this one fails.
 //!
 //! They stack, outermost first; the recommended order is
@@ -46,8 +48,8 @@
 //!
 //! The expansions are small calls into this crate, which holds the backoff math and
 //! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
-//! [`breaker`], [`breakers`]), the limiters ([`RateLimiter`], [`ConcurrencyLimit`],
-//! [`register_limiter`], [`register_concurrency_limit`]), retry budgets
+//! [`breaker`], [`keyed_breaker`], [`breakers`]), the limiters ([`RateLimiter`],
+//! [`ConcurrencyLimit`], [`register_limiter`], [`register_concurrency_limit`]), retry budgets
 //! ([`configure_budget`]), statistics ([`stats`]), events, and [`classify`]. The same loops
 //! are available as functions, and fallback chains built at run time from a list as
 //! [`Fallback`]:

@@ -3,12 +3,12 @@
 //! crate's exact version. The expansions reach public types only through their public API,
 //! and everything else through the functions and helper traits here: the return-type marker
 //! that types the user's closures, the checks whose messages name the fix (`IsResult`,
-//! `FromCircuitOpen`, `BreakerKey`, `SameResult`, `FallbackArg`), the retry's
-//! construction at a site, the one async retry loop, the breaker's verdict, a keyed breaker's
-//! lookup by its key and the fallback's switch. Besides them, for tests only, the two hidden
-//! items no expansion names: `probe` (debug builds only), the current thread's counts of the
-//! retry loops' clock reads and random draws, and `classify_llm_at`,
-//! `classify::llm::classify` against a fixed "now" (for the fixtures).
+//! `FromCircuitOpen`, `BreakerKey`, `SameResult`, `FallbackArg`), the retry's construction at
+//! a site, the one async retry loop, the breaker's verdict, a keyed breaker's lookup by its key
+//! and the fallback's switch. Besides them, for tests only, the two hidden items no expansion
+//! names: `probe` (debug builds only), the current thread's counts of the retry loops' clock
+//! reads and random draws, and `classify_llm_at`, `classify::llm::classify` against a fixed
+//! "now" (for the fixtures).
 
 use core::cell::Cell;
 

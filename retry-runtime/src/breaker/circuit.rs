@@ -309,22 +309,6 @@ impl CircuitBreaker {
         }
     }
 
-    /// How much longer every call will be rejected: the time to the next probe while open,
-    /// [`Duration::MAX`] while forced open, `None` otherwise (a half-open breaker lets probes
-    /// through). The retry loops ask it after a failed attempt, so they do not sleep into a
-    /// certain rejection.
-    pub(crate) fn open_for(&self) -> Option<Duration> {
-        let w = self.current();
-        match state_word::mode(w) {
-            OPEN => Some(Self::until(
-                state_word::payload(w).saturating_mul(1_000_000),
-                now_ns(),
-            )),
-            FORCED_OPEN => Some(Duration::MAX),
-            _ => None,
-        }
-    }
-
     // ---- keyed breakers (`keyed.rs`) ----
 
     /// Records a use at `tick`, the registry's count of insertions: a write only when the
@@ -357,6 +341,22 @@ impl CircuitBreaker {
     #[inline(always)]
     pub(crate) fn owner(&self) -> usize {
         self.hot.owner
+    }
+
+    /// How much longer every call will be rejected: the time to the next probe while open,
+    /// [`Duration::MAX`] while forced open, `None` otherwise (a half-open breaker lets probes
+    /// through). The retry loops ask it after a failed attempt, so they do not sleep into a
+    /// certain rejection.
+    pub(crate) fn open_for(&self) -> Option<Duration> {
+        let w = self.current();
+        match state_word::mode(w) {
+            OPEN => Some(Self::until(
+                state_word::payload(w).saturating_mul(1_000_000),
+                now_ns(),
+            )),
+            FORCED_OPEN => Some(Duration::MAX),
+            _ => None,
+        }
     }
 
     // ---- internals ----

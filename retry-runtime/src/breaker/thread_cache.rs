@@ -1,20 +1,25 @@
-//! Each thread's small cache of the keyed breakers it used last, so that a keyed call finds
-//! its breaker without the registry's lock and holds it without an atomic instruction: a hash
-//! of the key, a comparison or two, and a reference taken from a spare and given back when the
-//! call ends ([`KeyedHandle`]).
+//! Each thread's small caches of the keyed breakers it used last, so that a keyed call finds
+//! its breaker without the registry's lock and holds it without an atomic instruction
+//! ([`KeyedHandle`]).
 //!
-//! 128 sets of four lines, by a hash of the registry and the key, made on a thread's first
-//! keyed call (one allocation per thread, nothing in threads that make none); a line whose
-//! breaker was evicted is a miss. A line holds one reference to its breaker; each set holds
-//! one spare reference, the one its last call gave back. A call takes the spare if it is its
-//! breaker's (else it clones the line's, an atomic increment), and gives its reference back
-//! to the set of its key on the thread where it ends (replacing the spare there: an atomic
-//! decrement when that was another reference). So a thread calling one key, or a few dozen in
-//! turn, pays no atomic read-modify-write in the steady state; calls of one key in flight
-//! together on one thread, or keys sharing a set, pay one increment and one decrement each.
+//! First, each keyed site's last breaker on the thread ([`LastKey`], a `thread_local!` the
+//! expansion puts beside the site's `static`): a call whose key is the one its site's last call
+//! had takes it back after one comparison, without hashing its key, and gives it back there.
 //!
-//! A line or a spare keeps its breaker alive until replaced, so an evicted breaker's memory
-//! may outlive its eviction for as long as a thread keeps it: at most 640 breakers per thread.
+//! Else, the thread's cache: 128 sets of four lines, by a hash of the registry and the key,
+//! made on the thread's first keyed call (one allocation per thread, nothing in threads that
+//! make none); a line whose breaker was evicted is a miss. A line holds one reference to its
+//! breaker; each set holds one spare reference. A call takes the spare if it is its breaker's
+//! (else it clones the line's, an atomic increment), and gives its reference back on the
+//! thread where it ends: to its site's last breaker if it came from there or found it empty,
+//! else as the spare of its set (replacing the spare there: an atomic decrement when that was
+//! another reference). So a thread calling one key, or a few dozen in turn, pays no atomic
+//! read-modify-write in the steady state; calls of one key in flight together on one thread,
+//! or keys sharing a set, pay one increment and one decrement each.
+//!
+//! A site's last breaker, a line or a spare keeps its breaker alive until replaced (an evicted
+//! one is dropped when next seen), so an evicted breaker's memory may outlive its eviction for
+//! as long as a thread keeps it: at most 640 breakers per thread, and one per keyed site.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
