@@ -347,8 +347,8 @@ impl Host {
         self.0
     }
 
-    /// A retry over a keyed breaker: each attempt asks for its key and is one breaker call; the
-    /// failure that opens the circuit ends the retry at once, with its own error.
+    /// A retry over a keyed breaker: each attempt asks for its key and is one breaker call; a
+    /// failure that opens the key's circuit, or a rejection by it, ends the retry at once.
     #[retry_on_failure(max_attempts = 5, initial_delay = "0ms")]
     #[circuit_breaker(kb_retry_over, key = self.key(), failure_threshold = 2, reset_timeout = "60s")]
     fn retried(&self) -> Result<u32, ApiError> {
@@ -360,12 +360,11 @@ impl Host {
 #[test]
 fn a_retry_over_a_keyed_breaker_reads_the_key_per_attempt_and_stops_when_open() {
     let host = Host("r1");
-    // Two attempts ran and opened the circuit for longer than the next delay: the retry returns
-    // the second failure without sleeping into a rejection. One read of the key per attempt.
+    // Two attempts ran and opened the circuit: the retry returns the second's error rather
+    // than sleep into a certain rejection. One read of the key per attempt.
     assert_eq!(host.retried(), Err(ApiError::Down));
-    assert_eq!(runs(&RB_RUNS), 2);
-    assert_eq!(runs(&KEY_READS), 2);
-    // The next call is rejected by the open circuit of its key (one more read).
+    assert_eq!((runs(&RB_RUNS), runs(&KEY_READS)), (2, 2));
+    // Open: the next call's first attempt reads its key and is rejected without running.
     assert_eq!(host.retried(), open("kb_retry_over[r1]"));
     assert_eq!((runs(&RB_RUNS), runs(&KEY_READS)), (2, 3));
     // Another host is not affected.
