@@ -10,12 +10,12 @@ use retry_runtime::{breaker, circuit_breaker, CircuitOpen, State};
 enum ApiError {
     Down,
     BadRequest,
-    Open(&'static str),
+    Open(String),
 }
 
 impl From<CircuitOpen> for ApiError {
     fn from(open: CircuitOpen) -> Self {
-        ApiError::Open(open.name())
+        ApiError::Open(open.name().to_owned())
     }
 }
 
@@ -49,7 +49,7 @@ fn a_free_function_opens_after_its_threshold_and_rejects_without_running() {
     );
     assert_eq!(free(Err(ApiError::Down)), Err(ApiError::Down));
     assert_eq!(state("attr_free"), State::Open);
-    assert_eq!(free(Ok(1)), Err(ApiError::Open("attr_free")));
+    assert_eq!(free(Ok(1)), Err(ApiError::Open("attr_free".into())));
     assert_eq!(
         FREE_RUNS.load(Ordering::SeqCst),
         3,
@@ -84,7 +84,7 @@ fn sites_naming_the_same_breaker_share_it() {
     assert!(shared_b(true).is_err());
     assert!(shared_a(true).is_err());
     assert_eq!(state("attr_shared"), State::Open);
-    assert_eq!(shared_b(false), Err(ApiError::Open("attr_shared")));
+    assert_eq!(shared_b(false), Err(ApiError::Open("attr_shared".into())));
 }
 
 // ---- methods: `&self`, `&mut self`, `self`, generics ----
@@ -132,7 +132,7 @@ fn methods_keep_their_receivers() {
     assert_eq!(c.get(false), Ok("v"));
     assert_eq!(c.bump(5u8), Ok(5));
     assert_eq!(c.bump(6u8), Err(ApiError::Down));
-    assert_eq!(c.bump(0u8), Err(ApiError::Open("attr_methods_mut")));
+    assert_eq!(c.bump(0u8), Err(ApiError::Open("attr_methods_mut".into())));
     assert_eq!(c.calls, 11, "the rejected call did not touch `self`");
     assert_eq!(c.into_value(), Ok("v"));
 }
@@ -148,7 +148,7 @@ fn panics() -> Result<(), ApiError> {
 fn a_panicking_call_counts_as_a_failure() {
     assert!(std::panic::catch_unwind(panics).is_err());
     assert_eq!(state("attr_panics"), State::Open);
-    assert_eq!(panics(), Err(ApiError::Open("attr_panics")));
+    assert_eq!(panics(), Err(ApiError::Open("attr_panics".into())));
 }
 
 // ---- async: native, `#[async_trait]` (Send and ?Send), native async fn in a trait ----
@@ -183,7 +183,7 @@ async fn advance_to_probe(name: &str) {
 async fn async_functions_open_probe_and_close() {
     assert_eq!(fetch(true).await, Err(ApiError::Down));
     assert_eq!(fetch(true).await, Err(ApiError::Down));
-    assert_eq!(fetch(false).await, Err(ApiError::Open("attr_async")));
+    assert_eq!(fetch(false).await, Err(ApiError::Open("attr_async".into())));
     // The breaker reads tokio's paused clock: the deadline is reset_timeout, rounded up to ms.
     let wait = breaker("attr_async").unwrap().snapshot().retry_in;
     let wait = wait.expect("open");
@@ -288,20 +288,20 @@ async fn trait_methods_are_guarded_and_stay_send() {
     assert_eq!(Provider.ask(true).await, Err(ApiError::Down));
     assert_eq!(
         Provider.ask(false).await,
-        Err(ApiError::Open("attr_async_trait"))
+        Err(ApiError::Open("attr_async_trait".into()))
     );
 
     assert_eq!(Provider.ask_local(false).await, Ok(3));
     assert_eq!(Provider.ask_local(true).await, Err(ApiError::Down));
     assert_eq!(
         Provider.ask_local(false).await,
-        Err(ApiError::Open("attr_async_trait_local"))
+        Err(ApiError::Open("attr_async_trait_local".into()))
     );
 
     assert_eq!(Provider.native(true).await, Err(ApiError::Down));
     assert_eq!(
         Provider.native(false).await,
-        Err(ApiError::Open("attr_native"))
+        Err(ApiError::Open("attr_native".into()))
     );
 }
 
@@ -357,6 +357,6 @@ fn self_paths_work_in_policies_with_env_and_in_hooks() {
     // Two failures open the circuit (the hook sees it); the retry does not try a third
     // attempt the open circuit would reject, and returns the second failure's own error.
     assert_eq!(s.get(true), Err(ApiError::Down));
-    assert_eq!(s.get(true), Err(ApiError::Open("attr_self_hook")));
+    assert_eq!(s.get(true), Err(ApiError::Open("attr_self_hook".into())));
     assert_eq!(HOOK_CALLS.load(Ordering::SeqCst), 1);
 }

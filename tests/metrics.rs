@@ -96,7 +96,13 @@ fn guarded() -> Result<u32, ApiError> {
     Err(ApiError::Transient)
 }
 
-/// A free port on loopback (bound, then released for the exporter).
+/// A keyed breaker: its metrics carry its full name, `metrics_keyed[<key>]`.
+#[circuit_breaker(metrics_keyed, key = host, failure_threshold = 1, reset_timeout = "60s")]
+fn by_host(host: &str) -> Result<u32, ApiError> {
+    let _ = host;
+    Err(ApiError::Transient)
+}
+
 /// The first attempt takes the limiter's one turn and fails; the retry is refused: a give-up
 /// by `limited`.
 #[retry_on_failure(max_attempts = 3, initial_delay = "1ms")]
@@ -116,6 +122,7 @@ async fn hedge_backup() -> Result<u32, ApiError> {
     Ok(2)
 }
 
+/// A free port on loopback (bound, then released for the exporter).
 fn free_port() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap()
@@ -206,6 +213,9 @@ fn a_prometheus_scrape_shows_every_count() {
     assert!(matches!(guarded(), Err(ApiError::Transient)));
     assert_eq!(breaker("metrics_backend").unwrap().state(), State::Open);
     assert!(matches!(guarded(), Err(ApiError::Open)));
+    // One failure opens the breaker of host `a`; its next call is rejected.
+    assert!(matches!(by_host("a"), Err(ApiError::Transient)));
+    assert!(matches!(by_host("a"), Err(ApiError::Open)));
     assert!(matches!(limited_retry(), Err(ApiError::Limited)));
     let paused = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -326,8 +336,19 @@ fn a_prometheus_scrape_shows_every_count() {
         ),
         1.0
     );
+    // A keyed breaker is labelled with its full name.
+    let k = [("breaker", "metrics_keyed[a]")];
+    assert_eq!(count("circuit_breaker_state", &k), 1.0, "open");
+    assert_eq!(count("circuit_breaker_rejections_total", &k), 1.0);
+    assert_eq!(
+        count(
+            "circuit_breaker_transitions_total",
+            &[("breaker", "metrics_keyed[a]"), ("to", "open")],
+        ),
+        1.0
+    );
     let transitions = samples(&body, "circuit_breaker_transitions_total");
-    assert_eq!(transitions.len(), 1, "{transitions:#?}");
+    assert_eq!(transitions.len(), 2, "{transitions:#?}");
 
     // A forced state shows in the gauge and as a transition.
     breaker("metrics_backend").unwrap().force_closed();

@@ -34,6 +34,7 @@ impl ChatProvider {
         policy = CHAOS,
         max_attempts = 5,
         timeout = "250ms",
+        timeout_error = ProviderError::Timeout,
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
         on_give_up = give_up,
@@ -47,6 +48,7 @@ impl ChatProvider {
         policy = CHAOS,
         max_attempts = 7,
         timeout = "250ms",
+        timeout_error = ProviderError::Timeout,
         when = ProviderError::is_transient,
         retry_after = ProviderError::retry_after,
         on_give_up = give_up,
@@ -135,7 +137,10 @@ where
             Fault::Slow(Duration::from_millis(400)), // past the 250 ms attempt timeout
         ],
     );
-    let provider = Arc::new(ChatProvider::new(server.url(), server.url()));
+    let provider = Arc::new(ChatProvider::without_token_limit(
+        server.url(),
+        server.url(),
+    ));
     // One slot per logical call: how many answers it got.
     let answers: Arc<Vec<AtomicU32>> = Arc::new((0..CALLS).map(|_| AtomicU32::new(0)).collect());
     let failures = Arc::new(AtomicU64::new(0));

@@ -31,6 +31,7 @@ impl ChatProvider {
         initial_delay = "1ms",
         max_delay = "5ms",
         timeout = "250ms",
+        timeout_error = ProviderError::Timeout,
         when = ProviderError::is_transient,
     )]
     #[circuit_breaker(
@@ -39,6 +40,7 @@ impl ChatProvider {
         half_open_max_calls = 1,
         reset_timeout = "200ms",
         when = ProviderError::is_transient,
+        open_error = |open| ProviderError::Unavailable(open.to_string()),
     )]
     async fn chat_dead(&self, prompt: &str) -> Result<Reply, ProviderError> {
         self.complete(&self.primary, prompt).await
@@ -49,7 +51,10 @@ impl ChatProvider {
 async fn a_dead_backend_sees_bounded_traffic() {
     let server = FaultServer::start().await;
     server.default_fault(Fault::Unavailable);
-    let provider = Arc::new(ChatProvider::new(server.url(), server.url()));
+    let provider = Arc::new(ChatProvider::without_token_limit(
+        server.url(),
+        server.url(),
+    ));
     let calls = Arc::new(AtomicU64::new(0));
     let unavailable = Arc::new(AtomicU64::new(0));
     let rejected = Arc::new(AtomicU64::new(0));
@@ -74,7 +79,7 @@ async fn a_dead_backend_sees_bounded_traffic() {
                     Err(ProviderError::Status { code: 503, .. }) => {
                         unavailable.fetch_add(1, Relaxed);
                     }
-                    Err(ProviderError::CircuitOpen(_)) => {
+                    Err(ProviderError::Unavailable(_)) => {
                         rejected.fetch_add(1, Relaxed);
                     }
                     Err(other) => panic!("unexpected error: {other}"),

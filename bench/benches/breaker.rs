@@ -7,6 +7,13 @@
 //!   directly; `ours_call` goes through `CircuitBreaker::call`, `ours_permit` through
 //!   `try_acquire` + `Permit::success` (what `#[circuit_breaker]` expands to), `ours_site`
 //!   adds the attribute's once-resolved site lookup, `ours_rate_call` is `call` in rate mode.
+//! - `breaker_keyed_1_key` / `breaker_keyed_64_keys`: `#[circuit_breaker]` itself, unkeyed
+//!   (`ours_unkeyed`) against keyed (`ours_keyed`, `key = <a &str argument>`: URLs of 29 or 30
+//!   bytes), with the same key on every call and with 64 keys in turn. Every contender takes
+//!   the same key argument (the unkeyed one and `bare` ignore it), so `ours_keyed` minus
+//!   `ours_unkeyed` is the keyed lookup alone: a hash of the key, the thread's cache, a key
+//!   comparison. Run only these with
+//!   `cargo bench -p retry-bench --bench breaker -- breaker_keyed`.
 //! - `breaker_2threads_consecutive` / `breaker_2threads_rate`: two threads hammering one shared
 //!   breaker with successes; throughput is calls per second over both threads, `bare` the same
 //!   two threads calling the operation directly (the machine's ceiling). recloser has
@@ -23,7 +30,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use failsafe::CircuitBreaker as _;
 use retry_runtime::__private::BreakerSite;
-use retry_runtime::{BreakerConfig, CircuitBreaker, CircuitOpen};
+use retry_runtime::{circuit_breaker, BreakerConfig, CircuitBreaker, CircuitOpen};
 
 /// The operation's error: the same 8-byte result for every contender.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +134,63 @@ fn closed(c: &mut Criterion) {
     g.finish();
 }
 
+/// The operation with the keyed functions' signature, called directly: the baseline.
+#[inline(never)]
+fn bare_keyed(key: &str, x: u32) -> Result<u32, Failure> {
+    let _ = black_box(key);
+    op(x)
+}
+
+/// The unkeyed attribute around [`op`]; `key` is ignored, so it costs what the keyed one's
+/// argument does.
+#[circuit_breaker(bench_attr_unkeyed, failure_threshold = 5)]
+#[inline(never)]
+fn attr_unkeyed(key: &str, x: u32) -> Result<u32, Failure> {
+    let _ = black_box(key);
+    op(x)
+}
+
+/// The keyed attribute around [`op`]: one breaker per `key`.
+#[circuit_breaker(bench_attr_keyed, key = key, failure_threshold = 5)]
+#[inline(never)]
+fn attr_keyed(key: &str, x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+fn keyed(c: &mut Criterion) {
+    let hosts: Vec<String> = (0..64)
+        .map(|i| format!("https://api-{i}.example.com/v1"))
+        .collect();
+    let one = hosts[0].as_str();
+    let mut g = c.benchmark_group("breaker_keyed_1_key");
+    g.bench_function("bare", |b| {
+        b.iter(|| black_box(bare_keyed(black_box(one), INPUT)))
+    });
+    g.bench_function("ours_unkeyed", |b| {
+        b.iter(|| black_box(attr_unkeyed(black_box(one), INPUT)))
+    });
+    g.bench_function("ours_keyed", |b| {
+        b.iter(|| black_box(attr_keyed(black_box(one), INPUT)))
+    });
+    g.finish();
+    let mut g = c.benchmark_group("breaker_keyed_64_keys");
+    let mut i = 0usize;
+    let mut next = move || {
+        i = i.wrapping_add(1);
+        i & 63
+    };
+    g.bench_function("bare", |b| {
+        b.iter(|| black_box(bare_keyed(black_box(&hosts[next()]), INPUT)))
+    });
+    g.bench_function("ours_unkeyed", |b| {
+        b.iter(|| black_box(attr_unkeyed(black_box(&hosts[next()]), INPUT)))
+    });
+    g.bench_function("ours_keyed", |b| {
+        b.iter(|| black_box(attr_keyed(black_box(&hosts[next()]), INPUT)))
+    });
+    g.finish();
+}
+
 const THREADS: usize = 2;
 
 /// Runs `call` `iters` times on each of two threads started together; the time from the
@@ -201,5 +265,5 @@ fn shared_group(
     g.finish();
 }
 
-criterion_group!(benches, closed, shared);
+criterion_group!(benches, closed, keyed, shared);
 criterion_main!(benches);

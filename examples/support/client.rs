@@ -1,38 +1,93 @@
 //! `ChatProvider`: an ordinary chat-completions client (reqwest) made resilient by putting
 //! attributes on its methods, as you would on existing code.
 //!
-//! The body of each method is one plain attempt; the attributes decide what happens around it:
-//! which errors are worth another try ([`ProviderError::is_transient`], built on
-//! `classify::is_transient_status`), how long a server asked us to wait (the real `Retry-After`
-//! header, read by `classify::parse_retry_after`), and a per-attempt timeout. The books are
-//! kept across attempts: the body counts every request and the tokens billed, the `on_retry`
-//! hook every retry and the prompt tokens it sends again, and `on_give_up` says why a call
-//! ended in an error.
+//! The body of each method is one plain attempt; the attributes decide what happens around it,
+//! the way a real client is configured:
+//! - the retry policy comes from the provider's configuration (`providers.toml`, read at run
+//!   time into a `RetryPolicy` field: `policy = &self.retry_policy`);
+//! - the breaker is keyed by the client's base URL, so a second client on a healthy host is
+//!   not rejected because another host's breaker is open;
+//! - `classify::llm` decides: the retry retries what the provider says is worth it, after the
+//!   wait it names; the breaker counts only the provider's own failures; the fallback takes
+//!   what another provider can answer (an exhausted quota, a context too long, an outage) and
+//!   never a content-filter refusal;
+//! - the error type has no `From` impl for the library's errors: `open_error` and
+//!   `timeout_error` build its variants;
+//! - a tokens-per-minute `RateLimiter` (configured from the same file) is taken before each
+//!   request with the request's estimated tokens, and fed what the provider's rate-limit
+//!   headers say.
+//!
+//! The books are kept across attempts: the body counts every request and the tokens billed, the
+//! `on_retry` hook every retry and the prompt tokens it sends again, and `on_give_up` says why
+//! a call ended in an error.
 
 #![allow(dead_code)] // each test uses a part of it
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use retry_runtime::classify::llm::{self, Action, Reason, Verdict};
 use retry_runtime::{
-    circuit_breaker, classify, fallback, retry_on_failure, AttemptTimedOut, RetryEvent,
-    RetryPolicy, State, StateChange,
+    circuit_breaker, fallback, register_limiter, retry_on_failure, AttemptTimedOut, LimiterConfig,
+    RateLimiter, RetryEvent, RetryPolicy, State, StateChange,
 };
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// The retry schedule every provider method starts from: a `const`, so a bad value fails the
-/// build. Each method adds what is its own (attempts, timeout, predicates, hooks).
-pub const PROVIDER_POLICY: RetryPolicy = RetryPolicy::exponential()
-    .max_attempts(4)
-    .initial_delay(Duration::from_millis(20))
-    .max_delay(Duration::from_secs(2));
+/// The most tokens a request lets the model answer with (`max_tokens`): what a
+/// tokens-per-minute limit counts for a request before it is answered, beside the prompt.
+pub const MAX_TOKENS: u64 = 40;
 
-/// One provider's base URL, and the name it goes by in errors and the timeline.
+/// The client's configuration file: one table per provider.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub openai: ProviderSettings,
+    pub backup: ProviderSettings,
+}
+
+/// One provider's table: its retry policy (its `timeout` is the per-attempt timeout) and, if
+/// it has one, its tokens-per-minute limit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSettings {
+    pub retry: RetryPolicy,
+    pub tokens: Option<LimiterConfig>,
+}
+
+impl Settings {
+    /// The committed `providers.toml`.
+    pub fn builtin() -> Settings {
+        Settings::parse(include_str!("providers.toml"))
+            .unwrap_or_else(|e| panic!("examples/support/providers.toml: {e}"))
+    }
+
+    /// The same settings without the tokens-per-minute limits.
+    pub fn without_token_limits(&self) -> Settings {
+        let unlimited = |p: &ProviderSettings| ProviderSettings {
+            tokens: None,
+            ..p.clone()
+        };
+        Settings {
+            openai: unlimited(&self.openai),
+            backup: unlimited(&self.backup),
+        }
+    }
+
+    /// Settings from TOML text; a broken rule is an error naming the key.
+    pub fn parse(text: &str) -> Result<Settings, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+/// One provider's base URL and what the client applies to it.
 pub struct Endpoint {
     pub name: &'static str,
     pub url: String,
+    /// The provider's tokens-per-minute limiter, one per base URL, if it has one.
+    pub tokens: Option<&'static RateLimiter>,
 }
 
 /// A chat client with a primary and a backup provider.
@@ -40,6 +95,10 @@ pub struct ChatProvider {
     http: reqwest::Client,
     pub primary: Endpoint,
     pub backup: Endpoint,
+    /// The primary's retry policy, from the configuration.
+    pub retry_policy: RetryPolicy,
+    /// The backup's.
+    pub backup_policy: RetryPolicy,
     /// What the calls cost, across all attempts.
     pub meter: Meter,
     /// When set, every retry prints a timeline line with the time since this instant.
@@ -68,71 +127,112 @@ pub struct Reply {
     pub provider: &'static str,
 }
 
+/// What a call can fail with. The library's errors are not wrapped by `From` impls: the
+/// attributes build `Timeout` and `Unavailable` through `timeout_error` and `open_error`.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
-    /// The provider answered with an error status.
-    #[error("HTTP {code} from {provider}: {message}{}", hint(.retry_after))]
+    /// The provider answered with an error status; the response is kept for `verdict`.
+    #[error("HTTP {code} from {provider}: {message}")]
     Status {
         provider: &'static str,
         code: u16,
-        /// The `Retry-After` header, if the server sent one.
-        retry_after: Option<Duration>,
+        headers: HeaderMap,
+        body: String,
+        /// The body's `error.message`, for people.
         message: String,
     },
     /// No answer: connection refused or reset, or the body cut short.
     #[error("transport: {}", root_cause(.0))]
     Transport(#[from] reqwest::Error),
-    /// The attempt ran past the attribute's `timeout`.
+    /// The attempt ran past the per-attempt timeout.
     #[error(transparent)]
-    Timeout(#[from] AttemptTimedOut),
+    Timeout(AttemptTimedOut),
     /// An answer we cannot read.
     #[error("malformed response: {0}")]
     Malformed(String),
-    /// The provider's circuit breaker is open: the request was not sent.
-    #[error(transparent)]
-    CircuitOpen(#[from] retry_runtime::CircuitOpen),
+    /// Not sent: the provider's breaker is open, or its token budget has no room in time.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl ProviderError {
-    /// Worth another attempt: 408, 429, 500, 502, 503, 504, a connection that failed or was
-    /// cut, a timed-out attempt. Not a 401 or 400, nor an answer we cannot parse.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            ProviderError::Status { code, .. } => classify::is_transient_status(*code),
-            ProviderError::Transport(e) => {
-                e.is_connect() || e.is_request() || e.is_body() || e.is_timeout()
+    /// What to do about it: the provider's own words for an error response
+    /// (`classify::llm`), and the same vocabulary for the failures that have no response.
+    pub fn verdict(&self) -> Verdict {
+        let (action, reason) = match self {
+            ProviderError::Status {
+                code,
+                headers,
+                body,
+                ..
+            } => return llm::classify(*code, headers, body),
+            ProviderError::Transport(e)
+                if e.is_connect() || e.is_request() || e.is_body() || e.is_timeout() =>
+            {
+                (Action::Retry, Reason::ServerError)
             }
-            ProviderError::Timeout(_) => true,
-            ProviderError::Malformed(_) => false,
-            // Nothing was sent; the retry stops at once anyway, and the fallback takes over.
-            ProviderError::CircuitOpen(_) => false,
+            ProviderError::Timeout(_) => (Action::Retry, Reason::ServerError),
+            ProviderError::Transport(_) | ProviderError::Malformed(_) => {
+                (Action::Fail, Reason::BadRequest)
+            }
+            // This provider cannot take the call now: the next one should.
+            ProviderError::Unavailable(_) => (Action::Fallback, Reason::Overloaded),
+        };
+        Verdict {
+            action,
+            wait: None,
+            reason,
         }
     }
 
-    /// The server's `Retry-After`, parsed when the response arrived.
+    /// Worth another attempt, as the provider says (`verdict().action == Retry`).
+    pub fn is_transient(&self) -> bool {
+        self.verdict().action == Action::Retry
+    }
+
+    /// The wait the provider named, if any (`verdict().wait`).
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            ProviderError::Status { retry_after, .. } => *retry_after,
-            _ => None,
-        }
+        self.verdict().wait
+    }
+
+    /// A failure of the provider itself, which its breaker counts: not a bad request, a
+    /// content filter or an exhausted quota, which say nothing about its health.
+    pub fn is_provider_failure(&self) -> bool {
+        matches!(
+            self.verdict().reason,
+            Reason::Overloaded | Reason::ServerError | Reason::RateLimited
+        )
     }
 }
 
 impl ChatProvider {
+    /// A client with the committed configuration (`providers.toml`).
     pub fn new(primary_url: String, backup_url: String) -> ChatProvider {
+        ChatProvider::with_settings(&Settings::builtin(), primary_url, backup_url)
+    }
+
+    /// A client with the committed configuration but no tokens-per-minute limit: for load
+    /// tests of the retries and breakers, which a token budget would pace.
+    pub fn without_token_limit(primary_url: String, backup_url: String) -> ChatProvider {
+        let settings = Settings::builtin().without_token_limits();
+        ChatProvider::with_settings(&settings, primary_url, backup_url)
+    }
+
+    /// A client configured by `settings`.
+    pub fn with_settings(
+        settings: &Settings,
+        primary_url: String,
+        backup_url: String,
+    ) -> ChatProvider {
         ChatProvider {
             http: reqwest::Client::builder()
                 .no_proxy() // loopback only, whatever the environment says
                 .build()
                 .expect("HTTP client"),
-            primary: Endpoint {
-                name: "primary",
-                url: primary_url,
-            },
-            backup: Endpoint {
-                name: "backup",
-                url: backup_url,
-            },
+            primary: Endpoint::new("primary", primary_url, &settings.openai),
+            backup: Endpoint::new("backup", backup_url, &settings.backup),
+            retry_policy: settings.openai.retry,
+            backup_policy: settings.backup.retry,
             meter: Meter::default(),
             timeline: None,
         }
@@ -146,28 +246,39 @@ impl ChatProvider {
         self
     }
 
-    /// Asks the primary provider, with its own retry policy and breaker (`openai`); when that
-    /// fails, for whatever reason (a 401 too: the backup has its own key), asks the backup.
+    /// The primary's base URL: the key of its breaker.
+    pub fn base_url(&self) -> &str {
+        &self.primary.url
+    }
+
+    /// Asks the primary provider, with its own retry policy and a breaker for its host
+    /// (`openai[<base URL>]`); when the provider says another one can take the call (a quota,
+    /// a context too long, a bad key) or it is out of order (retries ran out, breaker open),
+    /// asks the backup. A content-filter refusal or a bad request fails: no provider can help.
     #[fallback(
         to = Self::backup,
+        when = |e| e.verdict().action != Action::Fail,
         on_fallback = |ev| self.timeline_line(format_args!(
             "fallback {} -> {}: {}",
             self.primary.name, self.backup.name, ev.error
         )),
     )]
     #[retry_on_failure(
-        policy = PROVIDER_POLICY,
-        timeout = "250ms",
-        when = ProviderError::is_transient,
-        retry_after = ProviderError::retry_after,
+        policy = &self.retry_policy,
+        timeout = self.retry_policy.get_timeout(),
+        timeout_error = ProviderError::Timeout,
+        when = |e| e.verdict().action == Action::Retry,
+        retry_after = |e| e.verdict().wait,
         on_retry = |ev| self.record_retry(ev, prompt),
-        on_give_up = |ev| self.record_give_up(ev, Some("openai")),
+        on_give_up = |ev| self.record_give_up(ev, Some(("openai", self.base_url()))),
     )]
     #[circuit_breaker(
         openai,
+        key = self.base_url(),
         failure_threshold = 3,
         reset_timeout = "300ms",
-        when = ProviderError::is_transient,
+        when = ProviderError::is_provider_failure,
+        open_error = |open| ProviderError::Unavailable(open.to_string()),
         on_state_change = breaker_changed,
     )]
     pub async fn chat(&self, prompt: &str) -> Result<Reply, ProviderError> {
@@ -176,19 +287,21 @@ impl ChatProvider {
 
     /// Asks the backup provider: the primary's fallback.
     #[retry_on_failure(
-        policy = PROVIDER_POLICY,
-        max_attempts = 3,
-        timeout = "250ms",
-        when = ProviderError::is_transient,
-        retry_after = ProviderError::retry_after,
+        policy = &self.backup_policy,
+        timeout = self.backup_policy.get_timeout(),
+        timeout_error = ProviderError::Timeout,
+        when = |e| e.verdict().action == Action::Retry,
+        retry_after = |e| e.verdict().wait,
         on_retry = |ev| self.record_retry(ev, prompt),
-        on_give_up = |ev| self.record_give_up(ev, Some("backup")),
+        on_give_up = |ev| self.record_give_up(ev, Some(("backup", &self.backup.url))),
     )]
     #[circuit_breaker(
         backup,
+        key = self.backup.url,
         failure_threshold = 3,
         reset_timeout = "300ms",
-        when = ProviderError::is_transient,
+        when = ProviderError::is_provider_failure,
+        open_error = |open| ProviderError::Unavailable(open.to_string()),
         on_state_change = breaker_changed,
     )]
     pub async fn backup(&self, prompt: &str) -> Result<Reply, ProviderError> {
@@ -200,15 +313,16 @@ impl ChatProvider {
     /// through [`ChatStream::next_chunk`] and is never replayed, since the caller has already
     /// consumed part of the answer.
     #[retry_on_failure(
-        policy = PROVIDER_POLICY,
-        timeout = "250ms",
-        when = ProviderError::is_transient,
-        retry_after = ProviderError::retry_after,
+        policy = &self.retry_policy,
+        timeout = self.retry_policy.get_timeout(),
+        timeout_error = ProviderError::Timeout,
+        when = |e| e.verdict().action == Action::Retry,
+        retry_after = |e| e.verdict().wait,
         on_retry = |ev| self.record_retry(ev, prompt),
         on_give_up = |ev| self.record_give_up(ev, None),
     )]
-    // No breaker here. `openai` could be shared with `chat` (same name, one breaker; a cut
-    // later in the stream would not be seen by it, as it is not by the retry), but with
+    // No breaker here. `openai` could be shared with `chat` (same name and key, one breaker; a
+    // cut later in the stream would not be seen by it, as it is not by the retry), but with
     // `failure_threshold = 3` three failures before the first byte would open it and reject the
     // fourth attempt that the streaming tests expect to succeed.
     pub async fn chat_stream(&self, prompt: &str) -> Result<ChatStream, ProviderError> {
@@ -241,18 +355,35 @@ impl ChatProvider {
         })
     }
 
-    /// Sends the request and turns an error status into [`ProviderError::Status`], reading
-    /// `Retry-After` (seconds or an HTTP date) on the way.
+    /// Waits for room in the provider's token budget, sends the request, feeds the limiter what
+    /// the rate-limit headers say, and turns an error status into [`ProviderError::Status`].
     async fn send(
         &self,
         endpoint: &Endpoint,
         prompt: &str,
         stream: bool,
     ) -> Result<reqwest::Response, ProviderError> {
+        if let Some(tokens) = endpoint.tokens {
+            let cost = u32::try_from(estimated_tokens(prompt)).unwrap_or(u32::MAX);
+            let asked = Instant::now();
+            tokens
+                .acquire_async(cost)
+                .await
+                .map_err(|refused| ProviderError::Unavailable(refused.to_string()))?;
+            let waited = asked.elapsed();
+            if waited >= Duration::from_millis(10) {
+                self.timeline_line(format_args!(
+                    "{}: waited {} ms for {cost} tokens",
+                    tokens.name(),
+                    waited.as_millis()
+                ));
+            }
+        }
         self.meter.attempts.fetch_add(1, Relaxed);
         let request = json!({
             "model": "gpt-test",
             "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": MAX_TOKENS,
             "stream": stream,
         });
         let response = self
@@ -264,20 +395,67 @@ impl ChatProvider {
             .await?;
         let status = response.status();
         if status.is_success() {
+            self.observe_limits(endpoint, response.headers(), None);
             return Ok(response);
         }
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| classify::parse_retry_after(value, SystemTime::now()));
-        let body: Value = serde_json::from_slice(&response.bytes().await?).unwrap_or_default();
-        Err(ProviderError::Status {
+        let headers = response.headers().clone();
+        let body = String::from_utf8_lossy(&response.bytes().await?).into_owned();
+        let message = serde_json::from_str::<Value>(&body).unwrap_or_default()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        let error = ProviderError::Status {
             provider: endpoint.name,
             code: status.as_u16(),
-            retry_after,
-            message: body["error"]["message"].as_str().unwrap_or("").to_owned(),
-        })
+            headers,
+            body,
+            message,
+        };
+        if let ProviderError::Status { headers, .. } = &error {
+            self.observe_limits(endpoint, headers, Some(error.verdict()));
+        }
+        Err(error)
+    }
+
+    /// Feeds the endpoint's token limiter what the provider said: its limit
+    /// (`x-ratelimit-limit-tokens`, per the configured period) becomes the limiter's rate, and a
+    /// budget spent (`x-ratelimit-remaining-tokens: 0`, or a 429 for tokens) pauses every
+    /// caller until the reset the provider names.
+    fn observe_limits(&self, endpoint: &Endpoint, headers: &HeaderMap, verdict: Option<Verdict>) {
+        let Some(tokens) = endpoint.tokens else {
+            return;
+        };
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u32>().ok())
+        };
+        let config = tokens.config();
+        if let Some(limit) = number("x-ratelimit-limit-tokens") {
+            if limit != config.get_rate() && tokens.set_rate(limit, config.get_per()).is_ok() {
+                self.timeline_line(format_args!(
+                    "{}: the provider's limit is {limit} tokens per {:?}",
+                    tokens.name(),
+                    config.get_per()
+                ));
+            }
+        }
+        // A 429 for rate that carries the tokens headers is the token limit's (one for the
+        // requests per minute is not this limiter's business).
+        let spent = number("x-ratelimit-remaining-tokens") == Some(0)
+            || (verdict.is_some_and(|v| v.reason == Reason::RateLimited)
+                && headers.contains_key("x-ratelimit-reset-tokens"));
+        if spent {
+            if let Some(wait) = llm::wait(headers) {
+                tokens.pause(wait);
+                self.timeline_line(format_args!(
+                    "{}: budget spent, paused for {} ms",
+                    tokens.name(),
+                    wait.as_millis()
+                ));
+            }
+        }
     }
 
     /// The `on_retry` hook: count the retry and the prompt tokens it sends again, and print a
@@ -297,27 +475,26 @@ impl ChatProvider {
     }
 
     /// The `on_give_up` hook: the error about to be returned. `breaker` names the breaker
-    /// under the retry, if any: a transient failure that opens it ends the retry early.
+    /// under the retry and its key, if any: a failure that opens it ends the retry early.
     pub fn record_give_up(
         &self,
         event: &RetryEvent<'_, ProviderError>,
-        breaker: Option<&'static str>,
+        breaker: Option<(&str, &str)>,
     ) {
         let opened = breaker
-            .and_then(retry_runtime::breaker)
+            .and_then(|(name, key)| retry_runtime::keyed_breaker(name, key))
             .is_some_and(|b| b.state() == State::Open);
-        let why = if let ProviderError::CircuitOpen(_) = event.error {
-            "circuit open"
-        } else if event.error.is_transient() && opened {
-            "this failure opened the breaker"
-        } else if event.error.is_transient() {
-            "out of attempts"
-        } else {
-            "permanent error, not retried"
+        let verdict = event.error.verdict();
+        let why = match (&event.error, verdict.action) {
+            (ProviderError::Unavailable(_), _) => "not sent",
+            (_, Action::Fail) => "refused, not retried",
+            (_, Action::Fallback) => "not retried here, another provider may take it",
+            _ if opened => "this failure opened the breaker",
+            _ => "out of attempts",
         };
         self.timeline_line(format_args!(
-            "{} gave up at attempt {} ({why}): {}",
-            event.function, event.attempt, event.error
+            "{} gave up at attempt {} ({why}, {:?}): {}",
+            event.function, event.attempt, verdict.reason, event.error
         ));
     }
 
@@ -326,6 +503,16 @@ impl ChatProvider {
         if let Some(start) = self.timeline {
             println!("[{:>5} ms]   {message}", start.elapsed().as_millis());
         }
+    }
+}
+
+impl Endpoint {
+    fn new(name: &'static str, url: String, settings: &ProviderSettings) -> Endpoint {
+        // One limiter per provider and base URL: every client of that account shares it.
+        let tokens = settings
+            .tokens
+            .map(|config| register_limiter(&format!("{name}_tpm[{url}]"), config));
+        Endpoint { name, url, tokens }
     }
 }
 
@@ -350,6 +537,12 @@ pub fn breaker_changed(change: &StateChange) {
 /// Tokens a prompt costs each time it is sent (a rough count: one per word, plus overhead).
 pub fn prompt_tokens(prompt: &str) -> u64 {
     3 + prompt.split_whitespace().count() as u64
+}
+
+/// What a request counts against a tokens-per-minute limit before it is answered: its prompt
+/// and the most it lets the model answer (as the providers count it).
+pub fn estimated_tokens(prompt: &str) -> u64 {
+    prompt_tokens(prompt) + MAX_TOKENS
 }
 
 /// A streamed answer, read chunk by chunk (server-sent events).
@@ -410,10 +603,6 @@ impl ChatStream {
         }
         Ok(text)
     }
-}
-
-fn hint(retry_after: &Option<Duration>) -> String {
-    retry_after.map_or_else(String::new, |d| format!(" (Retry-After: {d:?})"))
 }
 
 /// The innermost error of a chain: "connection closed before message completed" rather than

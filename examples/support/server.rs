@@ -5,7 +5,15 @@
 //! answers `{"choices": [{"message": {"content": "echo: ..."}}], "usage": {"total_tokens": n}}`;
 //! with `"stream": true` it answers `text/event-stream`: one `data: {...}` event per word and
 //! `data: [DONE]`. Each request first takes a [`Fault`]: the next one of a script, else a random
-//! one (seeded) at a given rate, else the default (none: a normal answer).
+//! one (seeded) at a given rate, else the default (none: a normal answer). The providers'
+//! errors are sent in their real shapes: the fixtures of `tests/fixtures/llm/` (status,
+//! headers and body), compiled in.
+//!
+//! With [`FaultServer::token_budget`], the server also enforces a tokens-per-minute limit as
+//! OpenAI does: each request counts its prompt and its `max_tokens` against a budget that
+//! refills continuously, a request that does not fit is answered `429` (type `tokens`), and
+//! every answer carries `x-ratelimit-limit-tokens`, `x-ratelimit-remaining-tokens` and
+//! `x-ratelimit-reset-tokens`.
 
 #![allow(dead_code)] // each test uses a part of it
 
@@ -16,6 +24,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use http_body_util::{channel::Channel, combinators::BoxBody, BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -42,6 +52,35 @@ pub enum Fault {
     /// Streams only: sends this many chunks, then cuts the connection (non-streaming requests
     /// are answered normally).
     CutStream { after: usize },
+    /// OpenAI's `429 insufficient_quota`: the account is out of credit.
+    QuotaExhausted,
+    /// Anthropic's `529 overloaded_error`.
+    Overloaded,
+    /// OpenAI's `400 context_length_exceeded`.
+    ContextTooLong,
+    /// Azure OpenAI's `400 content_filter`: the prompt was refused by the content policy.
+    ContentFiltered,
+}
+
+impl Fault {
+    /// The provider's error response for the faults that are one (a fixture file).
+    fn fixture(self) -> Option<&'static str> {
+        Some(match self {
+            Fault::QuotaExhausted => {
+                include_str!("../../tests/fixtures/llm/openai_429_insufficient_quota.http")
+            }
+            Fault::Overloaded => {
+                include_str!("../../tests/fixtures/llm/anthropic_529_overloaded.http")
+            }
+            Fault::ContextTooLong => {
+                include_str!("../../tests/fixtures/llm/openai_400_context_length_exceeded.http")
+            }
+            Fault::ContentFiltered => {
+                include_str!("../../tests/fixtures/llm/azure_400_content_filter.http")
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// A running server. It stops with the Tokio runtime that started it.
@@ -57,6 +96,53 @@ struct State {
     default: Mutex<Option<Fault>>,
     requests: AtomicU64,
     stream_requests: AtomicU64,
+    too_many: AtomicU64,
+    budget: Mutex<Option<TokenBudget>>,
+}
+
+/// A tokens-per-minute limit: `limit` tokens per `per`, refilled continuously.
+struct TokenBudget {
+    limit: u64,
+    per: Duration,
+    /// Tokens left at `at`.
+    left: f64,
+    at: Instant,
+}
+
+impl TokenBudget {
+    /// Refills to now; then takes `cost` if it fits. Returns whether it did.
+    fn take(&mut self, cost: u64) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() / self.per.as_secs_f64();
+        self.left = (self.left + refill * self.limit as f64).min(self.limit as f64);
+        self.at = now;
+        let fits = self.left >= cost as f64;
+        if fits {
+            self.left -= cost as f64;
+        }
+        fits
+    }
+
+    /// Until the budget is full again.
+    fn reset(&self) -> Duration {
+        self.per
+            .mul_f64((self.limit as f64 - self.left).max(0.0) / self.limit as f64)
+    }
+
+    /// The rate-limit headers of an answer.
+    fn headers(&self) -> [(&'static str, String); 3] {
+        [
+            ("x-ratelimit-limit-tokens", self.limit.to_string()),
+            (
+                "x-ratelimit-remaining-tokens",
+                (self.left as u64).to_string(),
+            ),
+            (
+                "x-ratelimit-reset-tokens",
+                format!("{}ms", self.reset().as_millis()),
+            ),
+        ]
+    }
 }
 
 struct RandomFaults {
@@ -121,6 +207,22 @@ impl FaultServer {
         self.state.requests.load(Relaxed)
     }
 
+    /// Enforces a tokens-per-minute limit from now on: `limit` tokens per `per` (a "minute"
+    /// may be scaled down), the budget full at the start.
+    pub fn token_budget(&self, limit: u64, per: Duration) {
+        *self.state.budget.lock().unwrap() = Some(TokenBudget {
+            limit,
+            per,
+            left: limit as f64,
+            at: Instant::now(),
+        });
+    }
+
+    /// Answers `429 Too Many Requests`, for any reason (a fault, the token budget).
+    pub fn too_many_requests(&self) -> u64 {
+        self.state.too_many.load(Relaxed)
+    }
+
     /// Of those, the ones that asked for a stream.
     pub fn stream_requests(&self) -> u64 {
         self.state.stream_requests.load(Relaxed)
@@ -175,8 +277,68 @@ async fn handle(
     if stream {
         state.stream_requests.fetch_add(1, Relaxed);
     }
+    let response = respond(&state, prompt, stream, &body).await?;
+    if response.status() == StatusCode::TOO_MANY_REQUESTS {
+        state.too_many.fetch_add(1, Relaxed);
+    }
+    Ok(response)
+}
 
-    match state.next_fault() {
+async fn respond(
+    state: &State,
+    prompt: &str,
+    stream: bool,
+    body: &Value,
+) -> Result<Response<Body>, io::Error> {
+    // The token budget first, as a provider checks its limits before the model runs.
+    let mut limits = None;
+    if let Some(budget) = state.budget.lock().unwrap().as_mut() {
+        let cost = tokens(prompt) + body["max_tokens"].as_u64().unwrap_or(0);
+        let fits = budget.take(cost);
+        let headers = budget.headers();
+        if !fits {
+            let error = json!({"error": {
+                "message": format!(
+                    "Rate limit reached for gpt-test on tokens per min (TPM): Limit {}, Used {}, \
+                     Requested {cost}. Please try again in {}ms.",
+                    budget.limit,
+                    budget.limit - budget.left as u64,
+                    budget.reset().as_millis(),
+                ),
+                "type": "tokens",
+                "param": null,
+                "code": "rate_limit_exceeded",
+            }});
+            let mut response = full(
+                StatusCode::TOO_MANY_REQUESTS,
+                "application/json",
+                error.to_string(),
+            );
+            add_headers(&mut response, headers);
+            return Ok(response);
+        }
+        limits = Some(headers);
+    }
+    let mut response = answer(state, prompt, stream).await?;
+    if let Some(headers) = limits {
+        add_headers(&mut response, headers);
+    }
+    Ok(response)
+}
+
+fn add_headers(response: &mut Response<Body>, headers: [(&'static str, String); 3]) {
+    for (name, value) in headers {
+        let value = value.parse().expect("a header value");
+        response.headers_mut().insert(name, value);
+    }
+}
+
+async fn answer(state: &State, prompt: &str, stream: bool) -> Result<Response<Body>, io::Error> {
+    let fault = state.next_fault();
+    if let Some(fixture) = fault.fixture() {
+        return Ok(from_fixture(fixture));
+    }
+    match fault {
         Fault::None => {}
         Fault::CutStream { after } if stream => return Ok(event_stream(prompt, Some(after))),
         Fault::CutStream { .. } => {} // only a stream can be cut
@@ -191,6 +353,10 @@ async fn handle(
         // An error from the service makes hyper drop the connection without answering.
         Fault::Reset => return Err(io::ErrorKind::ConnectionReset.into()),
         Fault::Slow(delay) => tokio::time::sleep(delay).await,
+        Fault::QuotaExhausted
+        | Fault::Overloaded
+        | Fault::ContextTooLong
+        | Fault::ContentFiltered => unreachable!("answered from its fixture"),
     }
 
     if stream {
@@ -203,6 +369,25 @@ async fn handle(
         "usage": {"total_tokens": tokens(prompt) + tokens(&reply)},
     });
     Ok(full(StatusCode::OK, "application/json", answer.to_string()))
+}
+
+/// A fixture's response: `# comment` lines, the status line, headers, a blank line, the body.
+fn from_fixture(fixture: &str) -> Response<Body> {
+    let mut lines = fixture.lines().skip_while(|line| line.starts_with('#'));
+    let status_line = lines.next().expect("a status line");
+    let code: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("HTTP/1.1 <code>");
+    let mut response = Response::builder().status(code);
+    for line in lines.by_ref().take_while(|line| !line.is_empty()) {
+        let (name, value) = line.split_once(':').expect("name: value");
+        response = response.header(name.trim(), value.trim());
+    }
+    let body: Vec<&str> = lines.collect();
+    let body = Full::new(Bytes::from(body.join("\n"))).map_err(|never: Infallible| match never {});
+    response.body(body.boxed()).expect("a valid fixture")
 }
 
 /// A rough token count: one per word, plus the message overhead.

@@ -36,6 +36,8 @@ pub(crate) enum Value {
     Jitter(Range),
     /// A closure, a path or any other expression but a literal.
     Callable,
+    /// Any expression, evaluated per call.
+    Expression,
     /// A non-empty string; the text says what is missing ("`budget` needs a name").
     Label { empty: &'static str },
     /// An environment variable prefix string (`"LLM"`), or a list naming a variable per key
@@ -152,6 +154,10 @@ keys! {
     SuccessThreshold = "success_threshold", AT_LEAST_ONE, "2";
     HalfOpenMaxCalls = "half_open_max_calls", AT_LEAST_ONE, "1";
     OnStateChange = "on_state_change", Value::Callable, "|change| log(change)";
+    /// `key`: partitions the breaker, one per key under the name.
+    Partition = "key", Value::Expression, "self.base_url()";
+    MaxKeys = "max_keys", AT_LEAST_ONE, "1024";
+    OpenError = "open_error", Value::Callable, "|open| MyError::Unavailable(open.to_string())";
     // ---- #[fallback] ----
     To = "to", Value::Targets, "backup";
     OnFallback = "on_fallback", Value::Callable, "|event| log(event)";
@@ -408,6 +414,29 @@ pub(crate) const BREAKER: Attribute = Attribute {
         (
             Key::OnStateChange,
             &["on_change", "on_transition", "on_state_transition"],
+        ),
+        (
+            Key::Partition,
+            &[
+                "keyed_by",
+                "key_by",
+                "partition_key",
+                "partition_by",
+                "breaker_key",
+            ],
+        ),
+        (
+            Key::MaxKeys,
+            &["max_partitions", "max_breakers", "max_keyed"],
+        ),
+        (
+            Key::OpenError,
+            &[
+                "rejected_error",
+                "rejection_error",
+                "circuit_open_error",
+                "on_rejected",
+            ],
         ),
         (Key::Env, &["env_prefix", "prefix"]),
         (Key::Crate, &["crate_path", "krate"]),

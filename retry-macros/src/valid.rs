@@ -5,7 +5,8 @@
 //! function can be wrapped at all is read by [`crate::shape`].
 //!
 //! An error about two keys points at the one written later. A key whose value was wrong
-//! is absent from the arguments, so it causes no second error here.
+//! is absent from the arguments, so it causes no second error here. `valid/captures.rs` reads
+//! which of the function's variables an expression uses (`on_state_change` may use none).
 
 use crate::errors::Errors;
 use crate::keys::{self, Attribute};
@@ -53,7 +54,20 @@ pub(crate) fn check_on_function(layer: &Layer, function: &Function, errors: &mut
                 }
             }
         }
-        Layer::Breaker(_) | Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
+        Layer::Breaker(args) => {
+            if let Some(hook) = &args.on_state_change {
+                let variables = captures::function_variables(function.sig());
+                if let Some(name) = captures::first_capture(&hook.value, &variables) {
+                    errors.error_spanned_by(
+                        &hook.value,
+                        format_args!(
+                            "`on_state_change` must not capture variables (this one uses `{name}`): it belongs to the breaker shared by every site; use a fn or a non-capturing closure"
+                        ),
+                    );
+                }
+            }
+        }
+        Layer::RateLimit(_) | Layer::ConcurrencyLimit(_) => {}
         // Every argument needs a name to be passed on.
         Layer::Fallback(args) => {
             if let Some(hedge) = &args.hedge_after {
@@ -175,6 +189,12 @@ fn check_breaker(args: &BreakerArgs, errors: &mut Errors) {
             "give either `failure_threshold` or `failure_rate`, not both",
         );
     }
+    if let (None, Some(max_keys)) = (&args.key, &args.max_keys) {
+        errors.error(
+            max_keys.key_span,
+            "`max_keys` applies only to a keyed breaker, e.g. `key = self.base_url()`",
+        );
+    }
     if args.failure_rate.is_none() {
         if let Some(window) = &args.window {
             errors.error(
@@ -273,5 +293,6 @@ fn name_rule(name: &str, example: &str) -> Option<String> {
     }
 }
 
+mod captures;
 #[cfg(test)]
 mod tests;

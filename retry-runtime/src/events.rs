@@ -163,7 +163,7 @@ pub(crate) fn hedge(function: &'static str, from: &str, to: &str) {
 #[cold]
 #[inline(never)]
 #[allow(unused_variables)]
-pub(crate) fn hook_panicked(hook: &'static str, owner: &'static str, payload: &(dyn Any + Send)) {
+pub(crate) fn hook_panicked(hook: &'static str, owner: &str, payload: &(dyn Any + Send)) {
     #[cfg(feature = "tracing")]
     {
         let message = payload

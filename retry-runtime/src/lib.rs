@@ -7,7 +7,9 @@
 //! - [`retry_on_failure`]: retries with backoff and jitter, server hints (`retry_after`),
 //!   per-attempt timeouts, a time limit and a shared retry budget;
 //! - [`circuit_breaker`]: fails fast with [`CircuitOpen`] while a backend is down; every site
-//!   naming a breaker shares it through one process-wide registry ([`breakers`]);
+//!   naming a breaker shares it through one process-wide registry ([`breakers`]), and
+//!   `key = self.base_url()` gives each host, model or tenant a breaker of its own
+//!   ([`keyed_breaker`]);
 //! - [`fallback`]: calls other functions when this one fails (or, async, also when it is slow:
 //!   `hedge_after`);
 //! - [`rate_limit`](macro@rate_limit) and [`concurrency_limit`](macro@concurrency_limit): pace
@@ -49,8 +51,8 @@
 //!
 //! The expansions are small calls into this crate, which holds the backoff math and
 //! [`RetryPolicy`], the retry loops, the breakers ([`CircuitBreaker`], [`register_breaker`],
-//! [`breaker`], [`breakers`]), the limiters ([`RateLimiter`], [`ConcurrencyLimit`],
-//! [`register_limiter`], [`register_concurrency_limit`]), retry budgets
+//! [`breaker`], [`keyed_breaker`], [`breakers`]), the limiters ([`RateLimiter`],
+//! [`ConcurrencyLimit`], [`register_limiter`], [`register_concurrency_limit`]), retry budgets
 //! ([`configure_budget`]), statistics ([`stats`]), events, and [`classify`]. The same loops
 //! are available as functions, and fallback chains built at run time from a list as
 //! [`Fallback`]:
@@ -216,9 +218,16 @@ mod thread_index;
 #[path = "private.rs"]
 pub mod __private;
 
+// The traits whose unmet bound a user's build reports with this library's message
+// (`#[diagnostic::on_unimplemented]`), also here, hidden: rustc then names them by their bare
+// name ("the trait `FromCircuitOpen` is not implemented for `ApiError`") rather than by a path
+// into `__private`. The expansions reach them through `__private`.
+#[doc(hidden)]
+pub use __private::{BreakerKey, FromCircuitOpen};
+
 pub use breaker::{
-    breaker, breakers, register_breaker, BreakerConfig, BreakerSnapshot, CircuitBreaker,
-    CircuitOpen, Permit, State, StateChange,
+    breaker, breakers, keyed_breaker, register_breaker, BreakerConfig, BreakerSnapshot,
+    CircuitBreaker, CircuitOpen, Permit, State, StateChange,
 };
 pub use budget::{budget, configure_budget, RetryBudget, SharedBudget};
 pub use error::{AttemptTimedOut, TimeoutError};

@@ -18,6 +18,8 @@ use std::time::Duration;
 
 use ::metrics::{counter, gauge, histogram, Counter, Histogram};
 
+use ::metrics::SharedString;
+
 use crate::events::GiveUp;
 
 /// The counter handles a site uses on every call or retry, resolved on first use. Install the
@@ -102,16 +104,17 @@ pub(crate) fn budget_refused(budget: &'static str) {
 }
 
 /// A registered breaker's first gauge value (closed), so it is listed before it changes state.
+/// A keyed breaker's label is its full name, `openai[<key>]`.
 #[cold]
-pub(crate) fn breaker_registered(breaker: &'static str, state: BreakerState) {
+pub(crate) fn breaker_registered(breaker: SharedString, state: BreakerState) {
     gauge!("circuit_breaker_state", "breaker" => breaker).set(state.gauge);
 }
 
 /// A transition of `breaker` to `to`: the gauge and the transitions counter.
 #[cold]
 #[inline(never)]
-pub(crate) fn transition(breaker: &'static str, to: BreakerState) {
-    gauge!("circuit_breaker_state", "breaker" => breaker).set(to.gauge);
+pub(crate) fn transition(breaker: SharedString, to: BreakerState) {
+    gauge!("circuit_breaker_state", "breaker" => breaker.clone()).set(to.gauge);
     counter!("circuit_breaker_transitions_total", "breaker" => breaker, "to" => to.label)
         .increment(1);
 }
@@ -125,11 +128,11 @@ pub(crate) struct BreakerState {
     pub(crate) label: &'static str,
 }
 
-/// A call `breaker` rejected; `handle` is the breaker's cached counter.
+/// A call the breaker labelled `breaker()` rejected; `handle` is the breaker's cached counter.
 #[inline]
-pub(crate) fn rejected(handle: &OnceLock<Counter>, breaker: &'static str) {
+pub(crate) fn rejected(handle: &OnceLock<Counter>, breaker: impl FnOnce() -> SharedString) {
     handle
-        .get_or_init(|| counter!("circuit_breaker_rejections_total", "breaker" => breaker))
+        .get_or_init(|| counter!("circuit_breaker_rejections_total", "breaker" => breaker()))
         .increment(1);
 }
 

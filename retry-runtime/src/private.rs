@@ -3,17 +3,18 @@
 //! crate's exact version. The expansions reach public types only through their public API,
 //! and everything else through the functions and helper traits here: the return-type marker
 //! that types the user's closures, the checks whose messages name the fix (`IsResult`,
-//! `BreakerError`, `SameResult`, `FallbackArg`), the retry's construction at a
-//! site, the one async retry loop, the breaker's verdict and the fallback's switch. Besides
-//! them, for tests only, the two hidden items no expansion names: `probe` (debug builds only),
-//! the current thread's counts of the retry loops' clock reads and random draws, and
-//! `classify_llm_at`, `classify::llm::classify` against a fixed "now" (for the fixtures).
+//! `FromCircuitOpen`, `BreakerKey`, `SameResult`, `FallbackArg`), the retry's construction at
+//! a site, the one async retry loop, the breaker's verdict, a keyed breaker's lookup by its key
+//! and the fallback's switch. Besides them, for tests only, the two hidden items no expansion
+//! names: `probe` (debug builds only), the current thread's counts of the retry loops' clock
+//! reads and random draws, and `classify_llm_at`, `classify::llm::classify` against a fixed
+//! "now" (for the fixtures).
 
 use core::cell::Cell;
 
 #[cfg(feature = "tokio")]
 pub use crate::__retry_async_loop as retry_async_loop;
-pub use crate::breaker::BreakerSite;
+pub use crate::breaker::{BreakerSite, KeyedHandle, KeyedSite, LastKey};
 pub use crate::budget::BudgetSite;
 pub use crate::env::{EnvNames, EnvSite};
 #[cfg(feature = "tokio")]
@@ -27,6 +28,7 @@ pub use crate::site::Site;
 pub use core::option::Option;
 pub use core::result::Result;
 pub use core::time::Duration;
+pub use std::thread_local;
 
 use crate::breaker::{CircuitOpen, Permit};
 use crate::options::{
@@ -159,13 +161,12 @@ impl<R> Marker<R> {
 }
 
 impl<T, E> Marker<Result<T, E>> {
-    /// The error of a call an open circuit rejected.
-    #[cold]
-    pub fn circuit_open(&self, open: CircuitOpen) -> Result<T, E>
-    where
-        E: BreakerError,
-    {
-        Err(E::from(open))
+    /// Types an `open_error` closure: it builds the error of a call an open circuit rejected.
+    /// The result is opaque, so a function of the wrong type is reported here, once, and not
+    /// again where it is called.
+    #[inline(always)]
+    pub fn open_error<F: Fn(CircuitOpen) -> E>(&self, f: F) -> impl Fn(CircuitOpen) -> E {
+        f
     }
 
     /// Types a `limited_error`: builds the error of a call a limiter refused. Opaque, so a
@@ -274,12 +275,201 @@ pub fn clone_arg<T: FallbackArg>(arg: &T) -> T {
 
 #[diagnostic::on_unimplemented(
     message = "`#[circuit_breaker]` needs `{Self}: From<retry_runtime::CircuitOpen>`: a call rejected by an open circuit must become an error of this type",
-    label = "needs `From<CircuitOpen>`",
-    note = "add a variant, e.g. with thiserror: `#[error(transparent)] CircuitOpen(#[from] retry_runtime::CircuitOpen)`"
+    label = "a rejected call cannot become `{Self}`",
+    note = "add a variant, e.g. with thiserror: `#[error(transparent)] CircuitOpen(#[from] retry_runtime::CircuitOpen)`",
+    note = "or build the error yourself: `open_error = |open| MyError::Unavailable(open.to_string())`"
 )]
-/// An error type a rejected call can be turned into.
-pub trait BreakerError: From<CircuitOpen> {}
-impl<E: From<CircuitOpen>> BreakerError for E {}
+/// An error type a rejected call can be turned into: one with `From<CircuitOpen>`. The
+/// expansion calls [`FromCircuitOpen::from_open`] by path, at the breaker's name, so a missing
+/// `From` is reported there with this trait's message alone (the blanket impl is not
+/// recommended, so no note names this trait's path or the bound's).
+pub trait FromCircuitOpen: Sized {
+    /// The error of a call an open circuit rejected.
+    fn from_open(open: CircuitOpen) -> Self;
+}
+#[diagnostic::do_not_recommend]
+impl<E: From<CircuitOpen>> FromCircuitOpen for E {
+    #[cold]
+    fn from_open(open: CircuitOpen) -> Self {
+        E::from(open)
+    }
+}
+
+#[diagnostic::on_unimplemented(
+    message = "a breaker's `key` must implement `Display`, and `{Self}` does not: each key names its breaker `name[<key>]`",
+    label = "not `Display`",
+    note = "key by something that shows as text: a string, a number, or a type that implements `Display`"
+)]
+/// A value a keyed breaker can be keyed by: anything `Display`. The expansion borrows the key
+/// through [`BreakerKey::as_key`], called by path at the key expression, so a key of another
+/// type is reported there, once.
+pub trait BreakerKey {
+    /// The key itself.
+    #[inline(always)]
+    fn as_key(&self) -> &Self {
+        self
+    }
+}
+#[diagnostic::do_not_recommend]
+impl<K: core::fmt::Display + ?Sized> BreakerKey for K {}
+
+/// A keyed site's key, borrowed, for [`keyed`]'s choice of how to read it.
+pub struct KeyArg<'a, K: ?Sized>(pub &'a K);
+
+/// Finds a keyed breaker by its key, choosing by autoref specialization at the expansion site
+/// (where the key's type is known) how to read the key: a string as it is, with no copy
+/// ([`keyed::ViaStr`]); any other `Display` value written into a buffer on the stack
+/// ([`keyed::ViaDisplay`]). A key that is not `Display` gets [`keyed::ViaNothing`], whose call
+/// is never compiled into a program: [`BreakerKey::as_key`] fails the build first. Bring
+/// the traits into scope with `use ...::keyed::*` and call
+/// `(&&&KeyArg(&key)).keyed_breaker(&SITE, &LAST, &CONFIG)`, `LAST` the site's `LastKey`.
+///
+/// ```
+/// use retry_runtime::__private::{keyed::*, KeyArg, KeyedSite, LastKey};
+/// use retry_runtime::{BreakerConfig, CircuitBreaker};
+///
+/// static SITE: KeyedSite = KeyedSite::new("docs_private_keyed", 16, None);
+/// thread_local! { static LAST: LastKey = const { LastKey::new() }; }
+/// let config = BreakerConfig::new();
+/// let by_str = (&&&KeyArg(&"a")).keyed_breaker(&SITE, &LAST, &config);
+/// let by_string = (&&&KeyArg(&String::from("a"))).keyed_breaker(&SITE, &LAST, &config);
+/// let by_char = (&&&KeyArg(&'a')).keyed_breaker(&SITE, &LAST, &config);
+/// let (a, b, c): (&CircuitBreaker, &CircuitBreaker, &CircuitBreaker) = (&by_str, &by_string, &by_char);
+/// assert!(std::ptr::eq(a, b) && std::ptr::eq(a, c));
+/// assert_eq!(by_str.name(), "docs_private_keyed[a]");
+/// ```
+pub mod keyed {
+    use std::borrow::Cow;
+    use std::fmt::Display;
+    use std::rc::Rc;
+    use std::sync::Arc;
+
+    use std::thread::LocalKey;
+
+    use super::KeyArg;
+    use crate::breaker::{BreakerConfig, KeyedHandle, KeyedSite, LastKey};
+
+    /// A key whose `Display` is exactly a string it holds: used as it is.
+    pub trait StrKey {
+        /// The string.
+        fn key_str(&self) -> &str;
+    }
+    impl StrKey for str {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            self
+        }
+    }
+    impl StrKey for String {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            self
+        }
+    }
+    impl StrKey for Box<str> {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            self
+        }
+    }
+    impl StrKey for Arc<str> {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            self
+        }
+    }
+    impl StrKey for Rc<str> {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            self
+        }
+    }
+    impl StrKey for Cow<'_, str> {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            self
+        }
+    }
+    impl<K: StrKey + ?Sized> StrKey for &K {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            (**self).key_str()
+        }
+    }
+    impl<K: StrKey + ?Sized> StrKey for &mut K {
+        #[inline(always)]
+        fn key_str(&self) -> &str {
+            (**self).key_str()
+        }
+    }
+
+    /// Chosen first: a string key, used as it is.
+    pub trait ViaStr {
+        /// The breaker of this key at `site`.
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle;
+    }
+    impl<K: StrKey + ?Sized> ViaStr for &&KeyArg<'_, K> {
+        #[inline(always)]
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle {
+            site.get(last, config, self.0.key_str())
+        }
+    }
+
+    /// Chosen second: any other `Display` key, written into a buffer on the stack.
+    pub trait ViaDisplay {
+        /// The breaker of this key at `site`.
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle;
+    }
+    impl<K: Display + ?Sized> ViaDisplay for &KeyArg<'_, K> {
+        #[inline(always)]
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle {
+            site.get_display(last, config, &self.0)
+        }
+    }
+
+    /// Chosen last: a key that is not `Display`, which [`BreakerKey`](super::BreakerKey)
+    /// reports; this method only keeps that error the only one.
+    pub trait ViaNothing {
+        /// The breaker of the empty key (never compiled into a program: the key's check fails
+        /// the build first).
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle;
+    }
+    impl<K: ?Sized> ViaNothing for KeyArg<'_, K> {
+        fn keyed_breaker(
+            &self,
+            site: &'static KeyedSite,
+            last: &'static LocalKey<LastKey>,
+            config: &BreakerConfig,
+        ) -> KeyedHandle {
+            site.get(last, config, "")
+        }
+    }
+}
 
 /// The breaker's verdict on a call: success, failure, or (`when` false) neither.
 #[inline(always)]

@@ -24,12 +24,12 @@ const MARKER: &str = "hook panics survived";
 #[derive(Debug, PartialEq, Eq)]
 enum Error {
     Down,
-    Open(&'static str),
+    Open(String),
 }
 
 impl From<CircuitOpen> for Error {
     fn from(open: CircuitOpen) -> Self {
-        Error::Open(open.name())
+        Error::Open(open.name().to_owned())
     }
 }
 
@@ -83,7 +83,7 @@ fn assert_opened_by_one_failure(name: &str, later: Result<u32, Error>) {
     assert_eq!(snapshot.state, State::Open, "{name}");
     assert_eq!(snapshot.consecutive_failures, 1, "{name}");
     assert!(snapshot.retry_in.is_some_and(|d| d > Duration::ZERO));
-    assert_eq!(later, Err(Error::Open(cb.name())));
+    assert_eq!(later, Err(Error::Open(cb.name().to_owned())));
     assert_eq!(cb.snapshot().rejected, 1, "{name}");
 }
 

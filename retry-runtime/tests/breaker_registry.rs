@@ -37,7 +37,7 @@ fn breakers_are_listed_sorted_by_name() {
         .into_iter()
         .filter(|s| s.name.starts_with("r_sort_"))
         .collect();
-    let names: Vec<_> = ours.iter().map(|s| s.name).collect();
+    let names: Vec<_> = ours.iter().map(|s| &*s.name).collect();
     assert_eq!(names, ["r_sort_a", "r_sort_b", "r_sort_c"]);
     let all = breakers();
     assert!(all.windows(2).all(|w| w[0].name < w[1].name));

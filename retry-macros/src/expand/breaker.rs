@@ -1,11 +1,19 @@
-//! Code generation of `#[circuit_breaker]`: the site's breaker, resolved once, guards a call.
+//! Code generation of `#[circuit_breaker]`: the site's breaker, resolved once (or, keyed,
+//! found by the call's key), guards a call.
 //!
 //! ```text
 //! {
 //!     static SITE: BreakerSite = BreakerSite::new("openai", BreakerConfig::new(), env);
 //!     let breaker = SITE.get_with(&const { BreakerConfig::new().<setters> });
+//!     // keyed (`key = <expr>`): a `KeyedSite`, the site's last breaker on each thread, and
+//!     // the key read without a copy when a string
+//!     //     static SITE: KeyedSite = KeyedSite::new("openai", max_keys, env);
+//!     //     thread_local! { static LAST: LastKey = const { LastKey::new() }; }
+//!     //     let breaker = match BreakerKey::as_key(&(<expr>)) {
+//!     //         key => (&&&KeyArg(key)).keyed_breaker(&SITE, &LAST, &const { .. }) };
 //!     match breaker.try_acquire() {
-//!         Err(open) => marker.circuit_open(open),          // Err(E::from(open)), at the name
+//!         Err(open) => tie(Err(FromCircuitOpen::from_open(open))),  // at the name
+//!                   // or tie(Err((marker.open_error(<open_error>))(open)))
 //!         Ok(permit) => {
 //!             let result = <body once, or the layer below>;
 //!             settle(permit, &result, &<when>);            // success, failure, or neither
@@ -19,14 +27,20 @@
 //! ```
 //!
 //! The permit is held across the call: a panic while it is held counts as a failure, a future
-//! dropped while it is held counts as nothing and frees a half-open slot.
+//! dropped while it is held counts as nothing and frees a half-open slot. A keyed call holds
+//! its breaker (an `Arc`) as long, so a breaker evicted meanwhile still takes its verdict.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
-use super::{duration_tokens, respan, FnContext, Wrapped};
+use syn::spanned::Spanned;
+
+use super::{at_user, duration_tokens, respan, FnContext, Wrapped};
 use crate::parse::BreakerArgs;
+
+/// `max_keys` when not given.
+const DEFAULT_MAX_KEYS: u32 = 1024;
 
 /// The breaker layer: an expression giving the function's result through the breaker.
 /// `open` is the flag of a retry above, raised when the circuit rejects the call.
@@ -94,13 +108,61 @@ pub(crate) fn layer(
     };
 
     let site = format_ident!("__BREAKER", span = Span::mixed_site());
+    let breaker = format_ident!("__breaker", span = Span::mixed_site());
     let permit = format_ident!("__breaker_permit", span = Span::mixed_site());
     let result = format_ident!("__breaker_result", span = Span::mixed_site());
     let open_error = format_ident!("__breaker_open", span = Span::mixed_site());
 
+    // The site and its breaker: resolved once, or for a keyed breaker looked up by the call's
+    // key (evaluated here, before the body, on every attempt under a retry).
+    let (site_item, find_breaker) = match &args.key {
+        None => (
+            quote! {
+                static #site: #private::BreakerSite =
+                    #private::BreakerSite::new(#name_lit, #krate::BreakerConfig::new(), #env);
+            },
+            quote!(#site.get_with(&const { #config })),
+        ),
+        Some(key) => {
+            let max_keys = proc_macro2::Literal::u32_suffixed(
+                args.max_keys.as_ref().map_or(DEFAULT_MAX_KEYS, |m| m.value),
+            );
+            let key_ref = format_ident!("__breaker_key", span = Span::mixed_site());
+            let key_expr = ctx.in_body(&key.value);
+            // Borrowed through `BreakerKey::as_key`, placed at the key: a key that is not
+            // `Display` is reported there, once.
+            let key_span = key.value.span();
+            let private_at_key = at_user(&private, key_span);
+            let as_key = Ident::new("as_key", key_span);
+            let borrow_key =
+                quote_spanned!(key_span=> #private_at_key::BreakerKey::#as_key(&(#key_expr)));
+            // The site's last breaker on each thread, taken back by its next call with the
+            // same key without hashing it.
+            let last = format_ident!("__BREAKER_LAST", span = Span::mixed_site());
+            (
+                quote! {
+                    static #site: #private::KeyedSite =
+                        #private::KeyedSite::new(#name_lit, #max_keys, #env);
+                    #private::thread_local! {
+                        static #last: #private::LastKey = const { #private::LastKey::new() };
+                    }
+                },
+                // A `match`, so the key's temporaries (`self.base_url()`) live through the
+                // lookup, which returns an owned handle.
+                quote!({
+                    #[allow(unused_imports)]
+                    use #private::keyed::*;
+                    match #borrow_key {
+                        #key_ref => (&&&#private::KeyArg(#key_ref))
+                            .keyed_breaker(&#site, &#last, &const { #config }),
+                    }
+                }),
+            )
+        }
+    };
+
     let when = ctx.typed(krate, args.when.as_ref().map(|s| &s.value), "predicate");
     let settle = super::private_fn_at(krate, "settle", args.when.as_ref().map(|s| &s.value));
-    let breaker = format_ident!("__breaker", span = Span::mixed_site());
     // The flag of a retry above: a rejection, or how long a failure left the circuit open.
     let set_flag = |value: TokenStream| {
         open.map(|flag| {
@@ -120,12 +182,27 @@ pub(crate) fn layer(
             quote!(#flag.get())
         }
     });
-    let note = set_flag(quote!(#private::below_after(#breaker, #before)))
+    let note = set_flag(quote!(#private::below_after(&*#breaker, #before)))
         .map(|set| quote!(if #private::Result::is_err(&#result) { #set }));
-    // Placed at the name: a missing `From<CircuitOpen>` is reported at the attribute.
-    let marker_here = ctx.marker_at(name_span);
-    let method = Ident::new("circuit_open", name_span);
-    let reject = quote_spanned!(name_span=> #marker_here.#method(#open_error));
+    // The error of a rejected call: `open_error(open)`, typed at the user's expression; or
+    // `E::from(open)`, called at the breaker's name, so a missing `From<CircuitOpen>` is
+    // reported at the attribute's name (in a stack too) with the runtime's message.
+    let marker = &ctx.marker;
+    let rejected = match &args.open_error {
+        Some(given) => {
+            let expr = ctx.in_body(&given.value);
+            let span = given.value.span();
+            let marker_here = ctx.marker_at(span);
+            let method = Ident::new("open_error", span);
+            quote_spanned!(span=> (#marker_here.#method(#expr))(#open_error))
+        }
+        None => {
+            let private_here = at_user(&private, name_span);
+            let from_open = Ident::new("from_open", name_span);
+            quote_spanned!(name_span=> #private_here::FromCircuitOpen::#from_open(#open_error))
+        }
+    };
+    let reject = quote!(#private::Marker::tie(&#marker, #private::Result::Err(#rejected)));
 
     // A limiter below that refused the call: the call did not reach the backend, so the
     // permit is dropped without a verdict (it counts as nothing).
@@ -141,11 +218,13 @@ pub(crate) fn layer(
     let call = inner.run_once(ctx, krate);
     // The configuration is an inline `const` (it may name `Self`), given on each call and read
     // on the first: a `static` cannot name `Self`.
+    // The outcome is bound before the block ends: the permit borrows `breaker`, a local for a
+    // keyed breaker.
+    let outcome = format_ident!("__breaker_outcome", span = Span::mixed_site());
     quote! {{
-        static #site: #private::BreakerSite =
-            #private::BreakerSite::new(#name_lit, #krate::BreakerConfig::new(), #env);
-        let #breaker = #site.get_with(&const { #config });
-        match #breaker.try_acquire() {
+        #site_item
+        let #breaker = #find_breaker;
+        let #outcome = match #breaker.try_acquire() {
             #private::Result::Err(#open_error) => {
                 #site_stats.rejection(#self_type);
                 #raise
@@ -158,6 +237,7 @@ pub(crate) fn layer(
                 #note
                 #result
             }
-        }
+        };
+        #outcome
     }}
 }

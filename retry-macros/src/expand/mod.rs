@@ -60,6 +60,38 @@ impl FnContext {
         }
     }
 
+    /// A user's expression placed in the function's body (a breaker's `key`, `open_error`):
+    /// as written, except that in an `#[async_trait]` body, where `self` was moved into
+    /// `__self`, each `self` becomes `__self` (as `#[async_trait]` does to the body itself).
+    pub(crate) fn in_body(&self, expr: &Expr) -> TokenStream {
+        // `self`, but not `self::path`.
+        fn replace_self(tokens: TokenStream) -> TokenStream {
+            use proc_macro2::{Group, TokenTree};
+            let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+            let path_follows = |i: usize| matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+            let mut out = Vec::with_capacity(tokens.len());
+            for (i, token) in tokens.iter().enumerate() {
+                out.push(match token {
+                    TokenTree::Ident(ident) if ident == "self" && !path_follows(i) => {
+                        TokenTree::Ident(Ident::new("__self", ident.span()))
+                    }
+                    TokenTree::Group(group) => {
+                        let mut new = Group::new(group.delimiter(), replace_self(group.stream()));
+                        new.set_span(group.span());
+                        TokenTree::Group(new)
+                    }
+                    other => other.clone(),
+                });
+            }
+            out.into_iter().collect()
+        }
+        if self.flavor == Flavor::AsyncTrait {
+            replace_self(quote!(#expr))
+        } else {
+            quote!(#expr)
+        }
+    }
+
     /// `Some(type_name::<Self>)` for methods (named `Type::f`), else `None`.
     pub(crate) fn self_type(&self) -> TokenStream {
         self_type(self.has_receiver)

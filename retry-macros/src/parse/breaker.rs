@@ -38,6 +38,12 @@ pub(crate) struct BreakerArgs {
     pub(crate) when: Option<Setting<Expr>>,
     /// `on_state_change = <expr>`: any expression but a literal.
     pub(crate) on_state_change: Option<Setting<Expr>>,
+    /// `key = <expr>`: any expression, evaluated per call; its value names the call's breaker.
+    pub(crate) key: Option<Setting<Expr>>,
+    /// `max_keys = 1024`: `>= 1`; only with `key`.
+    pub(crate) max_keys: Option<Setting<u32>>,
+    /// `open_error = <expr>`: any expression but a literal.
+    pub(crate) open_error: Option<Setting<Expr>>,
     /// `env = "OPENAI"`, as in [`RetryArgs::env`].
     pub(crate) env: Option<Setting<Env>>,
     /// `crate = "..."`, as in [`RetryArgs::krate`].
@@ -140,6 +146,9 @@ impl BreakerArgs {
             Key::HalfOpenMaxCalls => self.half_open_max_calls = given.count(errors),
             Key::When => self.when = given.callable(errors),
             Key::OnStateChange => self.on_state_change = given.callable(errors),
+            Key::Partition => self.key = Some(given.expression()),
+            Key::MaxKeys => self.max_keys = given.count(errors),
+            Key::OpenError => self.open_error = given.callable(errors),
             Key::Env => self.env = given.env(errors),
             Key::Crate => self.krate = given.krate(errors),
             other => unreachable!("`{}` is not a key of #[circuit_breaker]", other.name()),

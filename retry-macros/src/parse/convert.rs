@@ -180,6 +180,11 @@ impl KeyValue<'_> {
         Some(self.wrap(self.value.clone()))
     }
 
+    /// Any expression (a breaker's `key`).
+    pub(super) fn expression(&self) -> Setting<Expr> {
+        self.wrap(self.value.clone())
+    }
+
     /// A string literal, for `budget` and `env`.
     pub(super) fn string(&self, errors: &mut Errors) -> Option<&LitStr> {
         if let Some(lit) = string_lit(self.value) {

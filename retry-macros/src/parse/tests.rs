@@ -229,14 +229,16 @@ fn every_listed_key_is_handled() {
             };
             retry(&format!("{s}{timeout}")).1
         }),
-        // `window` and `min_calls` need `failure_rate`.
+        // `window` and `min_calls` need `failure_rate`, `max_keys` needs `key`.
         (&BREAKER, |s| {
-            let rate = if s.starts_with("window") || s.starts_with("min_calls") {
+            let needs = if s.starts_with("window") || s.starts_with("min_calls") {
                 ", failure_rate = 0.5"
+            } else if s.starts_with("max_keys") {
+                ", key = host"
             } else {
                 ""
             };
-            breaker(&format!("x, {s}{rate}")).1
+            breaker(&format!("x, {s}{needs}")).1
         }),
         (&FALLBACK, |s| fallback(&format!("to = a, {s}")).1),
     ];
@@ -760,6 +762,33 @@ fn breaker_every_key() {
     assert_eq!(
         breaker("x, failure_rate = 1").0.failure_rate.unwrap().value,
         1.0
+    );
+}
+
+#[test]
+fn breaker_keyed_keys() {
+    let (args, found) = breaker(
+        "openai, key = self.base_url(), max_keys = 64, open_error = |open| E::Down(open.to_string())",
+    );
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(args.key.is_some() && args.open_error.is_some());
+    assert_eq!(args.max_keys.unwrap().value, 64);
+    // Any expression is a key, a literal included.
+    assert!(breaker("x, key = \"fixed\"").1.is_empty());
+    assert_eq!(
+        messages(&breaker("x, key, max_keys = 0, open_error = 3").1),
+        [
+            "missing value for `key`, e.g. `key = self.base_url()`",
+            "`max_keys` must be at least 1",
+            "`open_error` expects a closure or a function, e.g. `open_error = |open| MyError::Unavailable(open.to_string())`",
+        ]
+    );
+    assert_eq!(
+        messages(&breaker("x, keyed_by = host, on_rejected = f").1),
+        [
+            "unknown key `keyed_by`; did you mean `key`?",
+            "unknown key `on_rejected`; did you mean `open_error`?",
+        ]
     );
 }
 

@@ -44,6 +44,10 @@ fn api_aliases() {
         (&BREAKER, "error_rate", "failure_rate"),
         (&BREAKER, "half_open_calls", "half_open_max_calls"),
         (&BREAKER, "reset_after", "reset_timeout"),
+        (&BREAKER, "keyed_by", "key"),
+        (&BREAKER, "partition_key", "key"),
+        (&BREAKER, "max_partitions", "max_keys"),
+        (&BREAKER, "rejected_error", "open_error"),
         (&FALLBACK, "fallbacks", "to"),
         (&FALLBACK, "fallback_condition", "when"),
     ];

@@ -112,6 +112,18 @@ fn breaker_rate_mode_keys() {
 }
 
 #[test]
+fn max_keys_needs_a_key() {
+    assert_eq!(
+        breaker("x, max_keys = 10"),
+        pair(
+            "`max_keys` applies only to a keyed breaker, e.g. `key = self.base_url()`",
+            "max_keys"
+        )
+    );
+    assert!(breaker("x, max_keys = 10, key = host").is_empty());
+}
+
+#[test]
 fn cross_key_errors_join_the_others() {
     let found = retry(
         r#"max_attempts = 3, backoff = decorrelated, jitter = full, max_retries = 1,

@@ -7,11 +7,13 @@
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::panic;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64 as StdAtomicU64};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::config::BreakerConfig;
 use super::loom_shim::{now_ns, AtomicU32, AtomicU64, Ordering::*};
+use super::name::BreakerName;
 use super::rate_window::RateWindow;
 use super::rejection::{CircuitOpen, Why};
 use super::snapshot::BreakerSnapshot;
@@ -57,10 +59,22 @@ pub struct CircuitBreaker {
 }
 
 /// What every call reads: the state word and the configuration. Written only on transitions
-/// and to forget consecutive failures. Padded, as `Cold` is, to cache lines of its own.
+/// and to forget consecutive failures. Padded, as `Cold` is, to cache lines of its own. In
+/// this order (`repr(C)`), so that what a keyed call reads (the state word, the keyed fields,
+/// the name) shares the first cache line.
+#[repr(C)]
 struct Hot {
     state: AtomicU64,
-    name: &'static str,
+    /// Keyed breakers only (`keyed.rs`): the registry's use count at this breaker's last use,
+    /// which orders eviction, and whether it was evicted. Read on each keyed call with the
+    /// state word, written when they change; std's atomics, as they are no part of the
+    /// state machine loom checks.
+    last_used: StdAtomicU64,
+    retired: AtomicBool,
+    /// Keyed breakers only: the address of the keyed registry that made it (0 for others),
+    /// which a thread's cache checks its lines against.
+    owner: usize,
+    name: BreakerName,
     config: BreakerConfig,
     window: OnceLock<RateWindow>,
 }
@@ -79,9 +93,15 @@ struct Cold {
 
 macro_rules! new_breaker {
     ($name:expr, $config:expr) => {
+        new_breaker!($name, $config, 0)
+    };
+    ($name:expr, $config:expr, $owner:expr) => {
         CircuitBreaker {
             hot: CachePadded::new(Hot {
                 state: AtomicU64::new(0),
+                last_used: StdAtomicU64::new(0),
+                retired: AtomicBool::new(false),
+                owner: $owner,
                 name: $name,
                 config: $config,
                 window: OnceLock::new(),
@@ -117,13 +137,19 @@ impl CircuitBreaker {
     /// ```
     #[cfg(not(loom))]
     pub const fn new(name: &'static str, config: BreakerConfig) -> Self {
-        new_breaker!(name, config)
+        new_breaker!(BreakerName::Static(name), config)
     }
 
     /// A closed breaker of its own (loom build: not `const`).
     #[cfg(loom)]
     pub fn new(name: &'static str, config: BreakerConfig) -> Self {
-        new_breaker!(name, config)
+        new_breaker!(BreakerName::Static(name), config)
+    }
+
+    /// A keyed breaker (`openai[<key>]`) of the keyed registry at address `owner`, whose
+    /// name is freed with it.
+    pub(crate) fn keyed(name: Arc<str>, config: BreakerConfig, owner: usize) -> Self {
+        new_breaker!(BreakerName::Shared(name), config, owner)
     }
 
     /// Loom builds only: sets the breaker clock (ns since its base), which stands still
@@ -134,14 +160,21 @@ impl CircuitBreaker {
         super::loom_shim::FAKE_NOW.store(ns, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// The breaker's name.
+    /// The breaker's name: `db`, or `db[<key>]` for a keyed breaker (see
+    /// [`keyed_breaker`](crate::keyed_breaker)).
     ///
     /// ```
     /// use retry_runtime::{BreakerConfig, CircuitBreaker};
     /// assert_eq!(CircuitBreaker::new("db", BreakerConfig::new()).name(), "db");
     /// ```
-    pub fn name(&self) -> &'static str {
-        self.hot.name
+    pub fn name(&self) -> &str {
+        self.hot.name.as_str()
+    }
+
+    /// The name as the breaker keeps it.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn breaker_name(&self) -> &BreakerName {
+        &self.hot.name
     }
 
     /// Its configuration.
@@ -191,7 +224,7 @@ impl CircuitBreaker {
         let retry_in = (state_word::mode(w) == OPEN)
             .then(|| Self::until(state_word::payload(w).saturating_mul(1_000_000), now_ns()));
         BreakerSnapshot {
-            name: self.hot.name,
+            name: self.hot.name.to_cow(),
             state: state_word::state(w),
             consecutive_failures,
             window_calls,
@@ -274,6 +307,40 @@ impl CircuitBreaker {
         } else {
             self.acquire_slow()
         }
+    }
+
+    // ---- keyed breakers (`keyed.rs`) ----
+
+    /// Records a use at `tick`, the registry's count of insertions: a write only when the
+    /// count moved since the last use (never backwards).
+    #[inline(always)]
+    pub(crate) fn touch(&self, tick: u64) {
+        if self.hot.last_used.load(Relaxed) < tick {
+            self.hot.last_used.fetch_max(tick, Relaxed);
+        }
+    }
+
+    /// The registry's insertion count at the last use.
+    pub(crate) fn last_used(&self) -> u64 {
+        self.hot.last_used.load(Relaxed)
+    }
+
+    /// Evicted from its registry: calls that still hold it finish on it, new calls get a
+    /// fresh breaker.
+    pub(crate) fn retire(&self) {
+        self.hot.retired.store(true, Relaxed);
+    }
+
+    /// Whether it was evicted.
+    #[inline(always)]
+    pub(crate) fn is_retired(&self) -> bool {
+        self.hot.retired.load(Relaxed)
+    }
+
+    /// The address of the keyed registry that made it (0 for any other breaker).
+    #[inline(always)]
+    pub(crate) fn owner(&self) -> usize {
+        self.hot.owner
     }
 
     /// How much longer every call will be rejected: the time to the next probe while open,
@@ -431,8 +498,8 @@ impl CircuitBreaker {
     fn reject(&self, retry_in: Duration, why: Why) -> CircuitOpen {
         self.cold.rejected.fetch_add(1, Relaxed);
         #[cfg(feature = "metrics")]
-        crate::metrics::rejected(&self.cold.rejections, self.hot.name);
-        CircuitOpen::with(self.hot.name, retry_in, why)
+        crate::metrics::rejected(&self.cold.rejections, || self.hot.name.label());
+        CircuitOpen::with(self.hot.name.clone(), retry_in, why)
     }
 
     /// A call succeeded. Closed, consecutive mode: one load, and a write only when there are
@@ -616,7 +683,7 @@ impl CircuitBreaker {
             return;
         }
         let change = StateChange {
-            name: self.hot.name,
+            name: self.hot.name.as_str(),
             from,
             to,
         };
@@ -629,7 +696,7 @@ impl CircuitBreaker {
             "circuit breaker state change"
         );
         #[cfg(feature = "metrics")]
-        crate::metrics::transition(change.name, to.metric());
+        crate::metrics::transition(self.hot.name.label(), to.metric());
         if let Some(hook) = self.hot.config.get_on_state_change() {
             if std::thread::panicking() {
                 hook_while_unwinding(hook, &change);
@@ -648,7 +715,7 @@ impl CircuitBreaker {
 /// `tracing`), and the first panic goes on.
 #[cold]
 #[inline(never)]
-fn hook_while_unwinding(hook: fn(&StateChange), change: &StateChange) {
+fn hook_while_unwinding(hook: fn(&StateChange<'_>), change: &StateChange<'_>) {
     if let Err(payload) = panic::catch_unwind(|| hook(change)) {
         events::hook_panicked("on_state_change", change.name, &*payload);
         // A payload whose own `Drop` panics would unwind from here too: leak that one.

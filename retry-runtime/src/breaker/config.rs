@@ -68,7 +68,7 @@ pub struct BreakerConfig {
     reset_timeout: Duration,
     success_threshold: u32,
     half_open_max_calls: u32,
-    on_state_change: Option<fn(&StateChange)>,
+    on_state_change: Option<fn(&StateChange<'_>)>,
 }
 
 impl Default for BreakerConfig {
@@ -289,7 +289,7 @@ impl BreakerConfig {
     /// });
     /// assert!(C.get_on_state_change().is_some());
     /// ```
-    pub const fn on_state_change(mut self, hook: fn(&StateChange)) -> Self {
+    pub const fn on_state_change(mut self, hook: fn(&StateChange<'_>)) -> Self {
         self.on_state_change = Some(hook);
         self
     }
@@ -486,7 +486,7 @@ impl BreakerConfig {
     /// use retry_runtime::BreakerConfig;
     /// assert!(BreakerConfig::new().get_on_state_change().is_none());
     /// ```
-    pub const fn get_on_state_change(&self) -> Option<fn(&StateChange)> {
+    pub const fn get_on_state_change(&self) -> Option<fn(&StateChange<'_>)> {
         self.on_state_change
     }
 }

@@ -57,8 +57,13 @@
 //!
 //! From the top of the module down; each file uses only files below it.
 //!
+//! - `keyed.rs`: keyed breakers, one per key under a name (`openai[<key>]`), at most
+//!   `max_keys` per name with the least recently used evicted ([`keyed_breaker`], the per-site
+//!   handle [`KeyedSite`]), and [`breakers`], the listing of named and keyed breakers.
+//! - `thread_cache.rs`: each thread's small cache of the keyed breakers it used last, so a
+//!   keyed call takes no lock.
 //! - `registry.rs`: the process-wide registry of breakers by name ([`register_breaker`],
-//!   [`breaker`], [`breakers`]) and the per-site handle [`BreakerSite`].
+//!   [`breaker`]) and the per-site handle [`BreakerSite`].
 //! - `call.rs`: the closure-running wrappers [`CircuitBreaker::call`], `call_when`,
 //!   `call_async` and `call_async_when`, a further `impl` block on the core.
 //! - `circuit.rs`: [`CircuitBreaker`] and its transitions, with [`Permit`], which carries a
@@ -68,6 +73,7 @@
 //! - `rejection.rs`: [`CircuitOpen`], the error of a rejected call, and the reason it gives.
 //! - `snapshot.rs`: [`BreakerSnapshot`], a breaker's state and counters at one moment.
 //! - `state_word.rs`: the layout of the one atomic word that holds a breaker's state.
+//! - `name.rs`: a breaker's name as it keeps it, `'static` or shared with a keyed breaker.
 //! - `state.rs`: [`State`] and [`StateChange`].
 //! - `loom_shim.rs`: std's atomics and clock, or loom's under `--cfg loom`.
 //!
@@ -76,17 +82,22 @@
 mod call;
 mod circuit;
 mod config;
+mod keyed;
 mod loom_shim;
+mod name;
 mod rate_window;
 mod registry;
 mod rejection;
 mod snapshot;
 mod state;
 mod state_word;
+mod thread_cache;
 
 pub use circuit::{CircuitBreaker, Permit};
 pub use config::BreakerConfig;
-pub use registry::{breaker, breakers, register_breaker, BreakerSite};
+pub use keyed::{breakers, keyed_breaker, KeyedSite};
+pub use registry::{breaker, register_breaker, BreakerSite};
 pub use rejection::CircuitOpen;
 pub use snapshot::BreakerSnapshot;
 pub use state::{State, StateChange};
+pub use thread_cache::{KeyedHandle, LastKey};

@@ -68,7 +68,10 @@ pub(crate) fn register(
     let name: &'static str = static_name.unwrap_or_else(|| Box::leak(name.into()));
     let breaker: &'static CircuitBreaker = Box::leak(Box::new(CircuitBreaker::new(name, config)));
     #[cfg(feature = "metrics")]
-    crate::metrics::breaker_registered(name, breaker.state().metric());
+    crate::metrics::breaker_registered(
+        ::metrics::SharedString::const_str(name),
+        breaker.state().metric(),
+    );
     registry.insert(
         name,
         Entry {
@@ -92,20 +95,14 @@ pub fn breaker(name: &str) -> Option<&'static CircuitBreaker> {
     registry.get(name).map(|entry| entry.breaker)
 }
 
-/// A snapshot of every registered breaker, sorted by name: for a status page or a log line.
-///
-/// ```
-/// use retry_runtime::{breakers, register_breaker, BreakerConfig};
-/// register_breaker("docs_b", BreakerConfig::new());
-/// register_breaker("docs_a", BreakerConfig::new());
-/// let names: Vec<_> = breakers().iter().map(|s| s.name).filter(|n| n.starts_with("docs_")).collect();
-/// assert_eq!(names, ["docs_a", "docs_b"]);
-/// for s in breakers() {
-///     println!("{s}"); // docs_a  CLOSED  failures 0 in a row, 0/0 in window, 0 rejected
-/// }
-/// ```
-pub fn breakers() -> Vec<BreakerSnapshot> {
-    // Snapshots are taken outside the lock: one may run a transition hook.
+/// The configuration registered under `name`, if any (for keyed breakers of that name).
+pub(super) fn registered_config(name: &str) -> Option<BreakerConfig> {
+    breaker(name).map(|b| *b.config())
+}
+
+/// Snapshots of every named breaker, in order of name (taken outside the lock: one may run a
+/// transition hook). [`breakers`](crate::breakers) adds the keyed ones.
+pub(super) fn snapshots() -> Vec<BreakerSnapshot> {
     let all: Vec<&'static CircuitBreaker> = {
         let registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
         registry.values().map(|entry| entry.breaker).collect()
@@ -113,7 +110,9 @@ pub fn breakers() -> Vec<BreakerSnapshot> {
     all.into_iter().map(CircuitBreaker::snapshot).collect()
 }
 
-fn warn(message: String) {
+/// Reports a registry's warning: a `tracing` warning with the `tracing` feature, a line on
+/// stderr without.
+pub(super) fn warn(message: String) {
     #[cfg(feature = "tracing")]
     tracing::warn!(target: "retry_runtime", "{message}");
     #[cfg(not(feature = "tracing"))]

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::name::BreakerName;
 use super::state::State;
 use crate::duration::DurationText;
 
@@ -44,7 +45,7 @@ pub(crate) enum Why {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CircuitOpen {
-    name: &'static str,
+    name: BreakerName,
     retry_in: Duration,
     why: Why,
 }
@@ -61,13 +62,13 @@ impl CircuitOpen {
     /// ```
     pub const fn new(name: &'static str, retry_in: Duration) -> Self {
         CircuitOpen {
-            name,
+            name: BreakerName::Static(name),
             retry_in,
             why: Why::Open,
         }
     }
 
-    pub(crate) const fn with(name: &'static str, retry_in: Duration, why: Why) -> Self {
+    pub(crate) const fn with(name: BreakerName, retry_in: Duration, why: Why) -> Self {
         CircuitOpen {
             name,
             retry_in,
@@ -75,15 +76,17 @@ impl CircuitOpen {
         }
     }
 
-    /// The name of the breaker that rejected the call.
+    /// The name of the breaker that rejected the call: `openai`, or `openai[<key>]` for a
+    /// keyed breaker (see `#[circuit_breaker(key = ...)]`). Borrowed from the error: a keyed
+    /// breaker's name lives only as long as the breaker and the errors that name it.
     ///
     /// ```
     /// use std::time::Duration;
     /// use retry_runtime::CircuitOpen;
     /// assert_eq!(CircuitOpen::new("openai", Duration::ZERO).name(), "openai");
     /// ```
-    pub const fn name(&self) -> &'static str {
-        self.name
+    pub fn name(&self) -> &str {
+        self.name.as_str()
     }
 
     /// How long until the breaker lets a probe through, as of the rejection.

@@ -1,5 +1,6 @@
 //! `BreakerSnapshot`: a breaker's state and counters at one moment, for dashboards and logs.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use crate::duration::DurationText;
 /// use std::time::Duration;
 /// use retry_runtime::{BreakerSnapshot, State};
 /// let s = BreakerSnapshot {
-///     name: "openai",
+///     name: "openai".into(),
 ///     state: State::Open,
 ///     consecutive_failures: 5,
 ///     window_calls: 0,
@@ -30,8 +31,9 @@ use crate::duration::DurationText;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BreakerSnapshot {
-    /// The breaker's name.
-    pub name: &'static str,
+    /// The breaker's name: `openai`, or `openai[<key>]` for a keyed breaker. Borrowed for a
+    /// named breaker, copied for a keyed one (which may be evicted while the snapshot lives).
+    pub name: Cow<'static, str>,
     /// Its state.
     pub state: State,
     /// Consecutive failures: the current run while closed, the run that opened it (plus failed

@@ -74,22 +74,25 @@ impl fmt::Display for State {
 /// A transition of a breaker, given to its `on_state_change` hook (and, with the `tracing`
 /// feature, logged as an `INFO` event, target `retry_runtime`, fields `breaker`, `from`, `to`).
 ///
+/// The name is borrowed for the hook's call: a keyed breaker's name (`openai[<key>]`) lives
+/// only as long as the breaker. A hook that keeps it copies it (`change.name.to_owned()`).
+///
 /// ```
 /// use retry_runtime::{State, StateChange};
 /// let change = StateChange { name: "openai", from: State::Closed, to: State::Open };
 /// assert_eq!(change.to_string(), "circuit breaker 'openai': CLOSED -> OPEN");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct StateChange {
-    /// The breaker's name.
-    pub name: &'static str,
+pub struct StateChange<'a> {
+    /// The breaker's name: `openai`, or `openai[<key>]` for a keyed breaker.
+    pub name: &'a str,
     /// The state it left.
     pub from: State,
     /// The state it entered.
     pub to: State,
 }
 
-impl fmt::Display for StateChange {
+impl fmt::Display for StateChange<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
