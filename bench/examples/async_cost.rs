@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo build --release -p retry-bench --example async_cost
-//! for v in bare floor_loop ours ours_attr tower hand_loop ours_fail_once ours_attr_fail_once tower_fail_once; do
+//! for v in bare floor_loop ours ours_attr ours_attr_const_method ours_attr_runtime_policy tower hand_loop ours_fail_once ours_attr_fail_once tower_fail_once; do
 //!   for n in 0 100000; do
 //!     valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/async_cost $v $n 2>&1 | grep -o 'refs: *[0-9,]*'
 //!   done
@@ -39,6 +39,27 @@ async fn ours_fail_once() -> Result<u32, Transient> {
 async fn ours_attr_fail_once() -> Result<u32, Transient> {
     flaky_async().await
 }
+
+/// A client holding its policy: a constant policy and one read at run time on the same method.
+struct Client {
+    policy: retry_runtime::RetryPolicy,
+}
+
+impl Client {
+    #[inline(never)]
+    #[retry_runtime::retry_on_failure(policy = POLICY)]
+    async fn call_const(&self) -> Result<u32, Transient> {
+        op_async(INPUT).await
+    }
+
+    #[inline(never)]
+    #[retry_runtime::retry_on_failure(policy = &self.policy)]
+    async fn call_runtime(&self) -> Result<u32, Transient> {
+        op_async(INPUT).await
+    }
+}
+
+static CLIENT: Client = Client { policy: POLICY };
 
 #[inline(never)]
 async fn bare() -> Result<u32, Transient> {
@@ -103,6 +124,8 @@ fn main() {
         "floor_loop" => calls!(floor_loop()),
         "ours" => calls!(ours()),
         "ours_attr" => calls!(ours_attr()),
+        "ours_attr_const_method" => calls!(black_box(&CLIENT).call_const()),
+        "ours_attr_runtime_policy" => calls!(black_box(&CLIENT).call_runtime()),
         "tower" => calls!(tower(&mut svc)),
         "hand_loop" => calls!(hand_loop()),
         "ours_fail_once" => calls!(ours_fail_once()),
