@@ -219,11 +219,15 @@ mod thread_index;
 pub mod __private;
 
 // The traits whose unmet bound a user's build reports with this library's message
-// (`#[diagnostic::on_unimplemented]`), also here, hidden: rustc then names them by their bare
-// name ("the trait `FromCircuitOpen` is not implemented for `ApiError`") rather than by a path
-// into `__private`. The expansions reach them through `__private`.
+// (`#[diagnostic::on_unimplemented]`), and the items whose bounds such a report names, also
+// here, hidden: rustc then names them by their bare name ("the trait `FromCircuitOpen` is not
+// implemented for `ApiError`", "required by a bound in `Marker::<R>::fallback_result`") rather
+// than by a path into `__private`. The expansions reach them through `__private`.
 #[doc(hidden)]
-pub use __private::{BreakerKey, FromCircuitOpen};
+pub use __private::{
+    call_target, check_result, clone_arg, fell_back, run_sync, timeout_of, BreakerKey, FallbackArg,
+    FallbackTarget, FromCircuitOpen, IntoTimeout, IsResult, Marker, SameResult,
+};
 
 pub use breaker::{
     breaker, breakers, keyed_breaker, register_breaker, BreakerConfig, BreakerSnapshot,
