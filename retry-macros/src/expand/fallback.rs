@@ -65,6 +65,33 @@ fn respan_deep(tokens: TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
+/// A call of one target with the function's arguments (`clone_owned`: owned ones cloned).
+/// Through `FallbackTarget` with the argument types as declared, so a target taking other
+/// arguments is one error at the target naming both signatures (a direct call when a type
+/// cannot be written, an `impl Trait`).
+fn target_call(
+    krate: &TokenStream,
+    target: &ExprPath,
+    params: &[PassedArg],
+    clone_owned: bool,
+) -> TokenStream {
+    let call_args = target_args(params, krate, clone_owned);
+    let span = target.span();
+    let types: Option<Vec<&TokenStream>> = params.iter().map(|p| p.ty.as_ref()).collect();
+    let Some(types) = types else {
+        return quote_spanned!(span=> #target(#call_args));
+    };
+    let private_here = respan(&quote!(#krate::__private), span);
+    let tuple = if params.is_empty() {
+        quote_spanned!(span=> ())
+    } else {
+        quote_spanned!(span=> (#call_args,))
+    };
+    // The types keep the target's span: the call's span must not join the signature's.
+    let types = respan_deep(quote!((#(#types,)*)), span);
+    quote_spanned!(span=> #private_here::call_target::<#types, _, _>(#target, #tuple))
+}
+
 /// The name a target is reported by: `Type::backup` for `Self::backup`, else the path as written.
 fn target_name(krate: &TokenStream, target: &ExprPath) -> TokenStream {
     let segments = &target.path.segments;
@@ -112,28 +139,9 @@ pub(crate) fn layer(
     let mut chain = quote!(#private::Result::Err(#error));
     for (k, target) in targets.iter().enumerate().rev() {
         let last = k + 1 == targets.len();
-        let call_args = target_args(params, krate, reused || !last);
         let span = target.span();
         let marker_here = ctx.marker_at(span);
-        // Through `FallbackTarget` with the argument types as declared, so a target taking
-        // other arguments is one error at the target naming both signatures (a direct call
-        // when a type cannot be written, an `impl Trait`).
-        let types: Option<Vec<&TokenStream>> = params.iter().map(|p| p.ty.as_ref()).collect();
-        let invoke = match types {
-            Some(types) => {
-                let private_here = respan(&private, span);
-                let tuple = if params.is_empty() {
-                    quote_spanned!(span=> ())
-                } else {
-                    quote_spanned!(span=> (#call_args,))
-                };
-                // The types keep the target's span: the call's span must not join the
-                // signature's.
-                let types = respan_deep(quote!((#(#types,)*)), span);
-                quote_spanned!(span=> #private_here::call_target::<#types, _, _>(#target, #tuple))
-            }
-            None => quote_spanned!(span=> #target(#call_args)),
-        };
+        let invoke = target_call(krate, target, params, reused || !last);
         // The result is named at the target, so a wrong return type is reported there.
         // (At the user's own span: a hygienic name would be reported at the attribute.)
         let out = syn::Ident::new("__fallback_out", span);
@@ -215,23 +223,9 @@ fn hedged(
     lets.extend(quote!(let #first = ::core::pin::pin!(async { #primary });));
     futures.push(first);
     for (k, target) in targets.iter().enumerate() {
-        let call_args = target_args(params, krate, true);
         let span = target.span();
         let marker_here = ctx.marker_at(span);
-        let types: Option<Vec<&TokenStream>> = params.iter().map(|p| p.ty.as_ref()).collect();
-        let invoke = match types {
-            Some(types) => {
-                let private_here = respan(&private, span);
-                let tuple = if params.is_empty() {
-                    quote_spanned!(span=> ())
-                } else {
-                    quote_spanned!(span=> (#call_args,))
-                };
-                let types = respan_deep(quote!((#(#types,)*)), span);
-                quote_spanned!(span=> #private_here::call_target::<#types, _, _>(#target, #tuple))
-            }
-            None => quote_spanned!(span=> #target(#call_args)),
-        };
+        let invoke = target_call(krate, target, params, true);
         let out = syn::Ident::new("__fallback_out", span);
         let future = format_ident!("__hedge_{}", k + 1, span = Span::mixed_site());
         lets.extend(quote_spanned! {span=>
