@@ -33,7 +33,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -245,6 +245,10 @@ pub struct SharedBudget {
     name: &'static str,
     epoch: Instant,
     window: Mutex<DepositWindow>,
+    /// Fleet only (`crate::fleet`): whether retries draw on `leased`, the tokens leased from
+    /// the fleet, instead of the window.
+    fleet: AtomicBool,
+    leased: AtomicI64,
 }
 
 impl fmt::Debug for SharedBudget {
@@ -263,6 +267,8 @@ impl SharedBudget {
             name,
             epoch: Instant::now(),
             window: Mutex::new(DepositWindow::new(config, 0, 0)),
+            fleet: AtomicBool::new(false),
+            leased: AtomicI64::new(0),
         }
     }
 
@@ -308,6 +314,9 @@ impl SharedBudget {
     /// assert_eq!((0..20).filter(|_| b.try_withdraw()).count(), 10);
     /// ```
     pub fn try_withdraw(&self) -> bool {
+        if self.fleet.load(Ordering::Acquire) {
+            return self.withdraw_leased();
+        }
         let mut window = self.lock();
         let (now, total) = self.now_and_total();
         window.try_withdraw(now, total)
@@ -331,7 +340,65 @@ impl SharedBudget {
     /// Gives back the token of the newest withdrawal: its retry did not run after all (the
     /// `on_retry` hook announcing it panicked).
     pub(crate) fn refund(&self) {
+        if self.fleet.load(Ordering::Acquire) {
+            self.leased.fetch_add(1, Ordering::AcqRel);
+            return;
+        }
         self.lock().refund();
+    }
+
+    fn withdraw_leased(&self) -> bool {
+        let mut n = self.leased.load(Ordering::Acquire);
+        while n > 0 {
+            match self.leased.compare_exchange_weak(n, n - 1, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return true,
+                Err(cur) => n = cur,
+            }
+        }
+        crate::fleet::tell(|l| l.budget_wanted(self.name));
+        false
+    }
+
+    /// Fleet backends only: the first attempts recorded since the budget was made (the
+    /// backend sends the growth to the fleet).
+    ///
+    /// ```
+    /// let b = retry_runtime::configure_budget("fleet-deposits", retry_runtime::RetryBudget::new());
+    /// b.deposit();
+    /// assert_eq!(b.fleet_deposits(), 1);
+    /// ```
+    pub fn fleet_deposits(&self) -> u64 {
+        self.deposits.load(Ordering::Relaxed)
+    }
+
+    /// Fleet backends only: from now on retries draw on tokens leased from the fleet; adds
+    /// `tokens` to them.
+    ///
+    /// ```
+    /// use retry_runtime::{configure_budget, RetryBudget};
+    /// let b = configure_budget("fleet-grant", RetryBudget::new().min_per_sec(100));
+    /// b.fleet_grant(1);
+    /// assert!(b.try_withdraw());
+    /// assert!(!b.try_withdraw());
+    /// assert_eq!(b.fleet_release(), 0);
+    /// assert!(b.try_withdraw());
+    /// ```
+    pub fn fleet_grant(&self, tokens: u32) {
+        self.leased.fetch_add(i64::from(tokens), Ordering::AcqRel);
+        self.fleet.store(true, Ordering::Release);
+    }
+
+    /// Fleet backends only: the leased tokens not spent (taken back, so the caller can return
+    /// them to the fleet), the budget staying in fleet mode.
+    pub fn fleet_take_unused(&self) -> u32 {
+        u32::try_from(self.leased.swap(0, Ordering::AcqRel).max(0)).unwrap_or(u32::MAX)
+    }
+
+    /// Fleet backends only: back to the budget's own window; returns the leased tokens not
+    /// spent.
+    pub fn fleet_release(&self) -> u32 {
+        self.fleet.store(false, Ordering::Release);
+        self.fleet_take_unused()
     }
 
     fn reconfigure(&self, config: RetryBudget) {
@@ -536,6 +603,11 @@ pub fn budget(name: &str) -> Option<&'static SharedBudget> {
 }
 
 /// The budget `name`, created with the defaults on first use.
+/// Every budget of the registry, in order of name.
+pub(crate) fn all() -> Vec<&'static SharedBudget> {
+    registry().values().copied().collect()
+}
+
 pub(crate) fn get_or_create(name: &str) -> &'static SharedBudget {
     if let Some(existing) = budget(name) {
         return existing;

@@ -198,6 +198,7 @@ mod env;
 mod error;
 mod events;
 mod fallback;
+pub mod fleet;
 #[cfg(feature = "tokio")]
 mod hedge;
 mod limit;

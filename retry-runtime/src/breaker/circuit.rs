@@ -7,7 +7,7 @@
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::panic;
-use std::sync::atomic::{AtomicBool, AtomicU64 as StdAtomicU64};
+use std::sync::atomic::{AtomicBool, AtomicU32 as StdAtomicU32, AtomicU64 as StdAtomicU64};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -20,6 +20,9 @@ use super::snapshot::BreakerSnapshot;
 use super::state::{State, StateChange};
 use super::state_word::{self, CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN};
 use crate::events;
+
+/// How long a caller refused for want of a fleet-wide probe slot is told to wait.
+const FLEET_PROBE_WAIT: Duration = Duration::from_millis(20);
 use crate::padded::CachePadded;
 
 /// A circuit breaker: counts failures of the calls it guards, and while the backend looks
@@ -86,6 +89,12 @@ struct Cold {
     streak: AtomicU32,
     /// When a probe was last admitted (ns): the half-open valve for probes that never end.
     probe_since: AtomicU64,
+    /// Fleet only (`crate::fleet`): the other processes' runs of failures, pooled with this
+    /// one's against `failure_threshold` (0 without a fleet).
+    fleet_others: StdAtomicU32,
+    /// Fleet only: the fleet-wide probe slots this process holds (`u32::MAX`: not gated, as
+    /// without a fleet). An open breaker past its deadline goes half-open only with a slot.
+    fleet_slots: StdAtomicU32,
     /// `circuit_breaker_rejections_total{breaker}`, resolved on the first rejection.
     #[cfg(feature = "metrics")]
     rejections: OnceLock<::metrics::Counter>,
@@ -110,6 +119,8 @@ macro_rules! new_breaker {
                 rejected: AtomicU64::new(0),
                 streak: AtomicU32::new(0),
                 probe_since: AtomicU64::new(0),
+                fleet_others: StdAtomicU32::new(0),
+                fleet_slots: StdAtomicU32::new(u32::MAX),
                 #[cfg(feature = "metrics")]
                 rejections: OnceLock::new(),
             }),
@@ -359,6 +370,112 @@ impl CircuitBreaker {
         }
     }
 
+    // ---- the fleet (`crate::fleet`) ----
+
+    /// Fleet backends only: puts the breaker in the fleet's `state` (for `Open`, with
+    /// `open_for` left to its deadline; a fleet's `HalfOpen` is kept here as open with its
+    /// deadline passed, so a probe still needs a slot). Runs `on_state_change` for a change,
+    /// but does not tell the fleet link: the state came from it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("fleet-apply", BreakerConfig::new());
+    /// cb.fleet_apply(State::Open, Duration::from_secs(5));
+    /// assert_eq!(cb.state(), State::Open);
+    /// assert!(cb.try_acquire().is_err());
+    /// cb.fleet_apply(State::Closed, Duration::ZERO);
+    /// assert!(cb.try_acquire().is_ok());
+    /// ```
+    pub fn fleet_apply(&self, state: State, open_for: Duration) {
+        crate::fleet::applying(|| match state {
+            State::Closed => {
+                let w = self.hot.state.load(Acquire);
+                if state_word::mode(w) != CLOSED {
+                    self.reset();
+                }
+            }
+            State::Open | State::HalfOpen => {
+                let wait = u64::try_from(open_for.as_nanos()).unwrap_or(u64::MAX);
+                let due = now_ns().saturating_add(wait).div_ceil(1_000_000);
+                let prev = self.set_word(|w| {
+                    if state_word::mode(w) == OPEN && state_word::payload(w) == due {
+                        w
+                    } else {
+                        state_word::make(OPEN, state_word::next_gen(w), due)
+                    }
+                });
+                self.keep_streak(prev);
+                self.emit(state_word::state(prev), State::Open);
+            }
+            State::ForcedOpen => {
+                if state_word::mode(self.hot.state.load(Acquire)) != FORCED_OPEN {
+                    self.force_open();
+                }
+            }
+            State::ForcedClosed => {
+                if state_word::mode(self.hot.state.load(Acquire)) != FORCED_CLOSED {
+                    self.force_closed();
+                }
+            }
+        });
+    }
+
+    /// Fleet backends only: the other processes' runs of consecutive failures, pooled with
+    /// this process's own against `failure_threshold` (a closed breaker opens when the two
+    /// add up to it).
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("fleet-pool", BreakerConfig::new().failure_threshold(5));
+    /// cb.fleet_pool(4);
+    /// cb.try_acquire().unwrap().failure();
+    /// assert_eq!(cb.state(), State::Open);
+    /// ```
+    pub fn fleet_pool(&self, others: u32) {
+        self.cold.fleet_others.store(others, Relaxed);
+    }
+
+    /// Fleet backends only: the fleet-wide probe slots this process holds. While it is 0, an
+    /// open breaker past its deadline refuses its callers (and tells the link it wants a slot)
+    /// instead of going half-open; a half-open breaker admits at most this many probes at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new("fleet-slots", BreakerConfig::new());
+    /// cb.fleet_apply(State::Open, Duration::ZERO);
+    /// cb.fleet_probe_slots(0);
+    /// assert!(cb.try_acquire().is_err());
+    /// cb.fleet_probe_slots(1);
+    /// assert!(cb.try_acquire().is_ok());
+    /// ```
+    pub fn fleet_probe_slots(&self, slots: u32) {
+        self.cold.fleet_slots.store(slots, Release);
+    }
+
+    /// Fleet backends only: back to the breaker's behaviour alone (no pooled failures, probes
+    /// not gated), keeping its state.
+    pub fn fleet_release(&self) {
+        self.cold.fleet_others.store(0, Relaxed);
+        self.cold.fleet_slots.store(u32::MAX, Release);
+    }
+
+    /// This process's run of consecutive failures, if the breaker is closed.
+    pub fn failure_streak(&self) -> Option<u32> {
+        let w = self.hot.state.load(Acquire);
+        (state_word::mode(w) == CLOSED)
+            .then(|| u32::try_from(state_word::payload(w)).unwrap_or(u32::MAX))
+    }
+
+    /// The time left to an open deadline, read off the word alone (no transition).
+    pub(crate) fn deadline_left(&self) -> Option<Duration> {
+        let w = self.hot.state.load(Acquire);
+        (state_word::mode(w) == OPEN).then(|| {
+            Self::until(state_word::payload(w).saturating_mul(1_000_000), now_ns())
+        })
+    }
+
     // ---- internals ----
 
     /// The window of rate mode, made on first use.
@@ -415,7 +532,9 @@ impl CircuitBreaker {
         let w = self.hot.state.load(Acquire);
         if state_word::mode(w) == OPEN {
             let now = now_ns();
-            if now >= state_word::payload(w).saturating_mul(1_000_000) {
+            if now >= state_word::payload(w).saturating_mul(1_000_000)
+                && self.cold.fleet_slots.load(Acquire) != 0
+            {
                 return self.open_to_half_open(w, now);
             }
         }
@@ -453,10 +572,17 @@ impl CircuitBreaker {
                     if now < due {
                         return Err(self.reject(Self::until(due, now), Why::Open));
                     }
+                    if self.cold.fleet_slots.load(Acquire) == 0 {
+                        // The fleet's probes are claimed elsewhere, or not yet here.
+                        crate::fleet::tell(|l| l.probe_wanted(self.name()));
+                        return Err(self.reject(FLEET_PROBE_WAIT, Why::Probing));
+                    }
                     w = self.open_to_half_open(w, now);
                 }
                 HALF_OPEN => {
-                    if state_word::in_flight(w) < self.hot.config.get_half_open_max_calls() {
+                    let slots = self.hot.config.get_half_open_max_calls();
+                    let slots = slots.min(self.cold.fleet_slots.load(Acquire));
+                    if state_word::in_flight(w) < slots {
                         self.cold.probe_since.store(now_ns(), Release);
                         match state.compare_exchange_weak(
                             w,
@@ -537,7 +663,10 @@ impl CircuitBreaker {
                 .state
                 .compare_exchange_weak(w, new, AcqRel, Relaxed)
             {
-                Ok(_) => return,
+                Ok(_) => {
+                    crate::fleet::tell(|l| l.breaker_failures(self.name(), 0));
+                    return;
+                }
                 Err(cur) => w = cur,
             }
         }
@@ -582,7 +711,8 @@ impl CircuitBreaker {
                 return; // opened, forced or half-open meanwhile: this call is history
             }
             let n = state_word::payload(w) + 1;
-            let opens = n >= threshold;
+            let others = u64::from(self.cold.fleet_others.load(Relaxed));
+            let opens = n + others >= threshold;
             let new = if opens {
                 state_word::make(OPEN, state_word::next_gen(w), self.deadline_ms())
             } else {
@@ -598,6 +728,9 @@ impl CircuitBreaker {
                         let n = u32::try_from(n).unwrap_or(u32::MAX);
                         self.cold.streak.store(n, Relaxed);
                         self.emit(State::Closed, State::Open);
+                    } else {
+                        let n = u32::try_from(n).unwrap_or(u32::MAX);
+                        crate::fleet::tell(|l| l.breaker_failures(self.name(), n));
                     }
                     return;
                 }
@@ -697,6 +830,7 @@ impl CircuitBreaker {
         );
         #[cfg(feature = "metrics")]
         crate::metrics::transition(self.hot.name.label(), to.metric());
+        crate::fleet::tell_changed(self, from, to);
         if let Some(hook) = self.hot.config.get_on_state_change() {
             if std::thread::panicking() {
                 hook_while_unwinding(hook, &change);

@@ -398,6 +398,28 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Fleet backends only: the limiter's clock now and its theoretical arrival time (the
+    /// time its next unit is due), both since the limiter's own origin. Between two readings,
+    /// `tat₁ − max(tat₀, now₀)` over the interval in force is the units admitted in between,
+    /// which a backend reports as this process's demand.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{LimiterConfig, RateLimiter};
+    /// let l = RateLimiter::new("docs_fleet_clock", LimiterConfig::new(10, Duration::from_secs(1)).burst(5));
+    /// let (now, tat) = l.fleet_clock();
+    /// l.try_acquire(3).unwrap();
+    /// let (_, later) = l.fleet_clock();
+    /// // 3 units at 100 ms each (and the few µs between the two readings).
+    /// let admitted = (later - tat.max(now)).as_millis() / 100;
+    /// assert_eq!(admitted, 3);
+    /// ```
+    pub fn fleet_clock(&self) -> (Duration, Duration) {
+        let now = self.hot.timeline.now();
+        let tat = self.hot.tat.load(Relaxed);
+        (Duration::from_nanos(now), Duration::from_nanos(tat))
+    }
+
     fn rate_now(&self) -> (u32, Duration) {
         *self
             .cold

@@ -1,0 +1,192 @@
+//! The fleet link: how a backend that shares state between processes (the `retry-redis`
+//! crate's `Fleet`) hears of this process's breakers, budgets and limiters, and feeds the
+//! fleet's state back into them.
+//!
+//! Nothing here is on a success path. A link is told of a breaker's transitions, of a closed
+//! breaker's run of failures as it grows or ends, of a breaker whose open deadline passed and
+//! that needs a fleet-wide probe slot, and of a budget whose leased tokens ran out; each call
+//! must return at once (the `retry-redis` link queues a message for its sync task). The link
+//! feeds back through the `fleet_*` methods of [`CircuitBreaker`], [`SharedBudget`] and
+//! [`RateLimiter`], which never tell the link of what they apply (no echo).
+//!
+//! With no link installed (the default) every object behaves as it does alone; a link that is
+//! uninstalled, or a backend that loses its connection, hands each object back its local
+//! behaviour with [`CircuitBreaker::fleet_release`], [`SharedBudget::fleet_release`] and
+//! [`RateLimiter::set_rate`].
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use retry_runtime::fleet::{self, FleetLink};
+//! use retry_runtime::State;
+//!
+//! struct Print;
+//! impl FleetLink for Print {
+//!     fn breaker_changed(&self, name: &str, from: State, to: State, _open_for: Option<Duration>) {
+//!         println!("{name}: {from} -> {to}");
+//!     }
+//!     fn breaker_failures(&self, _name: &str, _streak: u32) {}
+//!     fn probe_wanted(&self, _name: &str) {}
+//!     fn budget_wanted(&self, _name: &str) {}
+//! }
+//!
+//! fleet::install(Arc::new(Print)).unwrap();
+//! assert!(fleet::install(Arc::new(Print)).is_err());
+//! fleet::uninstall();
+//! ```
+
+use std::cell::Cell;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering::*};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use crate::breaker::{breaker, breakers, keyed_breaker, CircuitBreaker, State};
+use crate::budget::SharedBudget;
+
+/// What a fleet backend is told by this process's breakers and budgets. Every method is
+/// called on a failure or transition path, possibly while a lock of the caller's is held: it
+/// must return at once, never block, and never call back into the object it was told about.
+pub trait FleetLink: Send + Sync + 'static {
+    /// A breaker changed state here (a failure opened it, a probe closed it, a hand
+    /// `reset`/`force_open`/`force_closed`). `open_for` is the time left to an `Open`
+    /// breaker's deadline.
+    fn breaker_changed(&self, name: &str, from: State, to: State, open_for: Option<Duration>);
+    /// A closed breaker's run of consecutive failures in this process is now `streak` (0: a
+    /// success ended it).
+    fn breaker_failures(&self, name: &str, streak: u32);
+    /// An open breaker's deadline passed but this process holds no fleet-wide probe slot for
+    /// it: its callers are refused until it gets one ([`CircuitBreaker::fleet_probe_slots`]).
+    fn probe_wanted(&self, name: &str);
+    /// A budget in fleet mode ran out of leased tokens and refused a retry.
+    fn budget_wanted(&self, name: &str);
+}
+
+/// The error of [`install`] when a link is already installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyLinked;
+
+impl fmt::Display for AlreadyLinked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a fleet link is already installed in this process")
+    }
+}
+
+impl std::error::Error for AlreadyLinked {}
+
+static LINK: RwLock<Option<Arc<dyn FleetLink>>> = RwLock::new(None);
+static ON: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set while this thread applies the fleet's state: what it changes is not told back.
+    static APPLYING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs the process's one fleet link. `Err` if one is installed already.
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use std::time::Duration;
+/// # use retry_runtime::{fleet::{self, FleetLink}, State};
+/// # struct Quiet;
+/// # impl FleetLink for Quiet {
+/// #     fn breaker_changed(&self, _: &str, _: State, _: State, _: Option<Duration>) {}
+/// #     fn breaker_failures(&self, _: &str, _: u32) {}
+/// #     fn probe_wanted(&self, _: &str) {}
+/// #     fn budget_wanted(&self, _: &str) {}
+/// # }
+/// fleet::install(Arc::new(Quiet)).unwrap();
+/// assert!(fleet::installed());
+/// fleet::uninstall();
+/// assert!(!fleet::installed());
+/// ```
+pub fn install(link: Arc<dyn FleetLink>) -> Result<(), AlreadyLinked> {
+    let mut slot = LINK.write().unwrap_or_else(PoisonError::into_inner);
+    if slot.is_some() {
+        return Err(AlreadyLinked);
+    }
+    *slot = Some(link);
+    ON.store(true, Release);
+    Ok(())
+}
+
+/// Removes the installed link, if any: nothing is told to a fleet any more.
+pub fn uninstall() {
+    let mut slot = LINK.write().unwrap_or_else(PoisonError::into_inner);
+    ON.store(false, Release);
+    *slot = None;
+}
+
+/// Whether a link is installed.
+pub fn installed() -> bool {
+    ON.load(Acquire)
+}
+
+/// Calls `f` with the link, if one is installed and this thread is not applying the fleet's
+/// state. One relaxed load when no link is installed.
+#[inline]
+pub(crate) fn tell(f: impl FnOnce(&dyn FleetLink)) {
+    if ON.load(Relaxed) {
+        tell_slow(f);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn tell_slow(f: impl FnOnce(&dyn FleetLink)) {
+    if APPLYING.with(Cell::get) {
+        return;
+    }
+    let link = LINK
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some(link) = link {
+        f(&*link);
+    }
+}
+
+/// Runs `f` with this thread marked as applying the fleet's state.
+pub(crate) fn applying<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            APPLYING.with(|a| a.set(self.0));
+        }
+    }
+    let _reset = Reset(APPLYING.with(|a| a.replace(true)));
+    f()
+}
+
+/// Runs `f` on the breaker of `name`: a named breaker of the registry, or a keyed breaker by
+/// its full name (`openai[https://api.openai.com]`). `None` if there is no such breaker.
+///
+/// ```
+/// use retry_runtime::{fleet, register_breaker, BreakerConfig, State};
+/// register_breaker("fleet-doc", BreakerConfig::new());
+/// assert_eq!(fleet::with_breaker("fleet-doc", |b| b.state()), Some(State::Closed));
+/// assert_eq!(fleet::with_breaker("fleet-nothing", |b| b.state()), None);
+/// ```
+pub fn with_breaker<R>(name: &str, f: impl FnOnce(&CircuitBreaker) -> R) -> Option<R> {
+    if let Some(b) = breaker(name) {
+        return Some(f(b));
+    }
+    let (base, rest) = name.split_once('[')?;
+    let key = rest.strip_suffix(']')?;
+    keyed_breaker(base, key).map(|b| f(&b))
+}
+
+/// The full names of every breaker of the process: the registry's and the keyed ones.
+pub fn breaker_names() -> Vec<String> {
+    breakers().into_iter().map(|s| s.name.into_owned()).collect()
+}
+
+/// Every budget of the process (the registry's, by name).
+pub fn budgets() -> Vec<&'static SharedBudget> {
+    crate::budget::all()
+}
+
+/// Tells the link of a transition that took effect here.
+pub(crate) fn tell_changed(b: &CircuitBreaker, from: State, to: State) {
+    tell(|l| l.breaker_changed(b.name(), from, to, b.deadline_left()));
+}
