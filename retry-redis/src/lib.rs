@@ -3,5 +3,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod breakers;
+mod budgets;
+mod conn;
+mod fleet;
 mod keys;
+mod limiters;
+mod link;
 mod scripts;
+mod sync;
+
+pub use fleet::{Fleet, FleetBuilder, FleetError, FleetStatus};

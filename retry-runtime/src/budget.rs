@@ -350,7 +350,10 @@ impl SharedBudget {
     fn withdraw_leased(&self) -> bool {
         let mut n = self.leased.load(Ordering::Acquire);
         while n > 0 {
-            match self.leased.compare_exchange_weak(n, n - 1, Ordering::AcqRel, Ordering::Acquire) {
+            match self
+                .leased
+                .compare_exchange_weak(n, n - 1, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => return true,
                 Err(cur) => n = cur,
             }
@@ -392,6 +395,11 @@ impl SharedBudget {
     /// them to the fleet), the budget staying in fleet mode.
     pub fn fleet_take_unused(&self) -> u32 {
         u32::try_from(self.leased.swap(0, Ordering::AcqRel).max(0)).unwrap_or(u32::MAX)
+    }
+
+    /// Fleet backends only: the leased tokens not spent yet.
+    pub fn fleet_unused(&self) -> u32 {
+        u32::try_from(self.leased.load(Ordering::Acquire).max(0)).unwrap_or(u32::MAX)
     }
 
     /// Fleet backends only: back to the budget's own window; returns the leased tokens not

@@ -137,10 +137,7 @@ fn tell_slow(f: impl FnOnce(&dyn FleetLink)) {
     if APPLYING.with(Cell::get) {
         return;
     }
-    let link = LINK
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
+    let link = LINK.read().unwrap_or_else(PoisonError::into_inner).clone();
     if let Some(link) = link {
         f(&*link);
     }
@@ -178,7 +175,10 @@ pub fn with_breaker<R>(name: &str, f: impl FnOnce(&CircuitBreaker) -> R) -> Opti
 
 /// The full names of every breaker of the process: the registry's and the keyed ones.
 pub fn breaker_names() -> Vec<String> {
-    breakers().into_iter().map(|s| s.name.into_owned()).collect()
+    breakers()
+        .into_iter()
+        .map(|s| s.name.into_owned())
+        .collect()
 }
 
 /// Every budget of the process (the registry's, by name).

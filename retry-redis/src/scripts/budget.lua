@@ -1,16 +1,19 @@
 -- A process's exchange with a fleet-wide retry budget: its new first attempts (deposits), the
 -- leased tokens it gives back, and the tokens it asks for.
 -- KEYS: budget hash, names set.
--- ARGV: name, deposits, tokens given back, tokens wanted, ratio, min_per_sec, ttl ms.
+-- ARGV: name, deposits, tokens given back, the bucket they were leased in, tokens wanted,
+--       ratio, min_per_sec, ttl ms (the first process's configuration is the fleet's).
 -- Deposits and withdrawals are kept per tenth of ttl (fields d<n>, w<n>); the balance is
 -- ratio × deposits + min_per_sec × ttl − withdrawals over the last ttl. A lease counts as
--- withdrawn when granted. Returns tokens granted, balance after (as a string), deposits.
+-- withdrawn when granted, and given back into the bucket it was counted in (if that bucket is
+-- still in the window). Returns tokens granted, balance after (a string), the bucket now.
 local key, names = KEYS[1], KEYS[2]
-local name, deposits, back, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local ratio, min_per_sec, ttl = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local name, deposits, back, back_n, want =
+  ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local ratio, min_per_sec, ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local now = now_ms()
 redis.call('SADD', names, name)
-if redis.call('HSETNX', key, 'ratio', ARGV[5]) == 1 then
+if redis.call('HSETNX', key, 'ratio', ARGV[6]) == 1 then
   redis.call('HSET', key, 'min_per_sec', min_per_sec, 'ttl_ms', ttl)
 else
   local c = redis.call('HMGET', key, 'ratio', 'min_per_sec', 'ttl_ms')
@@ -21,8 +24,8 @@ local n = math.floor(now / bucket_ms)
 if deposits > 0 then
   redis.call('HINCRBY', key, 'd' .. n, deposits)
 end
-if back > 0 then
-  redis.call('HINCRBY', key, 'w' .. n, -back)
+if back > 0 and back_n > n - 10 then
+  redis.call('HINCRBY', key, 'w' .. back_n, -back)
 end
 local d, w = 0, 0
 local all = redis.call('HGETALL', key)
@@ -48,4 +51,4 @@ if want > 0 and balance >= 1 then
 end
 redis.call('HSET', key, 'at', now)
 redis.call('PEXPIRE', key, ttl * 2 + 60000)
-return {grant, tostring(balance), d}
+return {grant, tostring(balance), n}

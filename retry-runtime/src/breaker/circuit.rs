@@ -471,9 +471,8 @@ impl CircuitBreaker {
     /// The time left to an open deadline, read off the word alone (no transition).
     pub(crate) fn deadline_left(&self) -> Option<Duration> {
         let w = self.hot.state.load(Acquire);
-        (state_word::mode(w) == OPEN).then(|| {
-            Self::until(state_word::payload(w).saturating_mul(1_000_000), now_ns())
-        })
+        (state_word::mode(w) == OPEN)
+            .then(|| Self::until(state_word::payload(w).saturating_mul(1_000_000), now_ns()))
     }
 
     // ---- internals ----
