@@ -97,9 +97,15 @@ impl Limiters {
             };
             let changed = s.share.is_none_or(|old| (old - share).abs() > old * 0.01);
             if changed {
-                // `share` units per `per`, as whole units per 1000 × `per`.
-                let units = (share * 1000.0).round().clamp(1.0, f64::from(u32::MAX)) as u32;
-                if l.set_rate(units, per * 1000).is_ok() {
+                // `share` units per `per`, as whole units per 1000 × `per` (or per `per` when
+                // that many units would not fit a `u32`).
+                let (units, over) = if share * 1000.0 <= f64::from(u32::MAX) {
+                    (share * 1000.0, per * 1000)
+                } else {
+                    (share, per)
+                };
+                let units = units.round().clamp(1.0, f64::from(u32::MAX)) as u32;
+                if l.set_rate(units, over).is_ok() {
                     s.share = Some(share);
                 }
             }
