@@ -1,0 +1,157 @@
+//! The success path with the fleet on and off, in the same group of the same run: a fleet
+//! must cost the success path nothing (`retry-redis`: no Redis I/O, no extra instruction on
+//! it; failures, transitions and deposits reach Redis from the sync task).
+//!
+//! Run with `cargo bench -p retry-bench --bench fleet` (Redis on `REDIS_URL`, default
+//! `redis://127.0.0.1:6379`; without one the `_on` variants run with a fleet that is not
+//! connected, and the bench says so).
+//!
+//! Group `fleet_success`, each pair measured off then on (the fleet started just before the
+//! `_on` variant and shut down after it):
+//! - `breaker`: `#[circuit_breaker]` around the operation;
+//! - `retry_budget`: `#[retry_on_failure(budget = ...)]` (the first attempt's deposit);
+//! - `rate_limit`: `#[rate_limit]` with a rate no call reaches (the fleet's share of it is
+//!   still far above the calls);
+//! - `stack`: all three on one function;
+//! - `bare`: the operation called directly.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use retry_runtime::{circuit_breaker, rate_limit, retry_on_failure, CircuitOpen, RateLimited};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    Transient(u16),
+    Open,
+    Limited,
+}
+
+impl From<CircuitOpen> for Failure {
+    #[cold]
+    fn from(_: CircuitOpen) -> Self {
+        Failure::Open
+    }
+}
+
+impl From<RateLimited> for Failure {
+    #[cold]
+    fn from(_: RateLimited) -> Self {
+        Failure::Limited
+    }
+}
+
+const INPUT: u32 = 41;
+
+#[inline(never)]
+fn op(x: u32) -> Result<u32, Failure> {
+    let x = black_box(x);
+    if x == u32::MAX {
+        Err(Failure::Transient(503))
+    } else {
+        Ok(x + 1)
+    }
+}
+
+#[circuit_breaker(bench_fleet_breaker, failure_threshold = 5)]
+fn breaker(x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+#[retry_on_failure(max_attempts = 3, budget = "bench_fleet_budget")]
+fn retry_budget(x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+#[rate_limit(bench_fleet_rate, rate = 4_294_967_295, burst = 4_294_967_295)]
+fn rate_limited(x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+#[retry_on_failure(max_attempts = 3, budget = "bench_fleet_stack_budget")]
+#[circuit_breaker(bench_fleet_stack_breaker, failure_threshold = 5)]
+#[rate_limit(bench_fleet_stack_rate, rate = 4_294_967_295, burst = 4_294_967_295)]
+fn stack(x: u32) -> Result<u32, Failure> {
+    op(x)
+}
+
+/// A fleet on its own runtime thread, connected (or not, if Redis does not answer).
+struct On {
+    runtime: tokio::runtime::Runtime,
+    fleet: Option<retry_redis::Fleet>,
+}
+
+impl On {
+    fn start() -> On {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let ns = format!("bench-{}", std::process::id());
+        let fleet = runtime.block_on(async {
+            let fleet = retry_redis::Fleet::builder(url.as_str())
+                .namespace(ns)
+                .start()
+                .await
+                .expect("the fleet starts");
+            for _ in 0..100 {
+                if fleet.status().connected {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            fleet
+        });
+        if !fleet.status().connected {
+            eprintln!(
+                "fleet bench: Redis at {url} does not answer; the _on variants run disconnected"
+            );
+        }
+        // Let the sync task join the benches' breakers, budgets and limiters first.
+        std::thread::sleep(Duration::from_millis(1200));
+        On {
+            runtime,
+            fleet: Some(fleet),
+        }
+    }
+}
+
+impl Drop for On {
+    fn drop(&mut self) {
+        if let Some(fleet) = self.fleet.take() {
+            self.runtime.block_on(fleet.shutdown());
+        }
+    }
+}
+
+fn fleet_success(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fleet_success");
+    group.bench_function("bare", |b| b.iter(|| black_box(op(INPUT))));
+    type Case = (&'static str, fn(u32) -> Result<u32, Failure>);
+    let cases: [Case; 4] = [
+        ("breaker", breaker),
+        ("retry_budget", retry_budget),
+        ("rate_limit", rate_limited),
+        ("stack", stack),
+    ];
+    for (name, f) in cases {
+        // Made before the fleet starts, so the fleet joins them.
+        assert_eq!(f(INPUT), Ok(INPUT + 1));
+        group.bench_function(format!("{name}_off"), |b| b.iter(|| black_box(f(INPUT))));
+        let on = On::start();
+        assert!(on.fleet.is_some());
+        group.bench_function(format!("{name}_on"), |b| b.iter(|| black_box(f(INPUT))));
+        drop(on);
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1));
+    targets = fleet_success
+}
+criterion_main!(benches);
