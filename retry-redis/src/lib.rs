@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod admin;
 mod breakers;
 mod budgets;
 mod conn;
@@ -13,4 +14,5 @@ mod link;
 mod scripts;
 mod sync;
 
+pub use admin::{Admin, AdminError, BreakerRow, BudgetRow, LimiterRow};
 pub use fleet::{Fleet, FleetBuilder, FleetError, FleetStatus};
