@@ -1,0 +1,414 @@
+//! One process in a fleet, against the real Redis at `REDIS_URL` (default
+//! `redis://127.0.0.1:6379`): what it sends, what it applies, and what the other processes'
+//! state (written into Redis by the test, as another process's sync task would) does to it.
+//! One fleet per process, so the tests take turns (`TURN`); each has its own namespace.
+//! The multi-process figures are in the workspace's `tests/fleet.rs`.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use redis::aio::MultiplexedConnection;
+use retry_redis::{Admin, Fleet, FleetError};
+use retry_runtime::{
+    configure_budget, register_breaker, register_limiter, BreakerConfig, LimiterConfig,
+    RetryBudget, State,
+};
+
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A connection to the test's Redis, or a panic that says how to start one.
+async fn redis() -> MultiplexedConnection {
+    let url = url();
+    let client = redis::Client::open(url.as_str()).expect("REDIS_URL is a Redis URL");
+    let conn = tokio::time::timeout(
+        Duration::from_secs(2),
+        client.get_multiplexed_async_connection(),
+    )
+    .await;
+    if let Ok(Ok(mut c)) = conn {
+        let pong: Result<String, _> = redis::cmd("PING").query_async(&mut c).await;
+        if pong.is_ok() {
+            return c;
+        }
+    }
+    panic!(
+        "Redis is not reachable at {url}: the fleet tests need one \
+         (start it with `redis-server --port 6379 --save \"\" --appendonly no`)"
+    );
+}
+
+fn namespace(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("fp-{test}-{}-{nanos}", std::process::id())
+}
+
+async fn server_ms(c: &mut MultiplexedConnection) -> u64 {
+    let (s, us): (u64, u64) = redis::cmd("TIME").query_async(c).await.unwrap();
+    s * 1000 + us / 1000
+}
+
+async fn clean(c: &mut MultiplexedConnection, ns: &str) {
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("retry:{ns}:*"))
+        .query_async(c)
+        .await
+        .unwrap();
+    if !keys.is_empty() {
+        let _: () = redis::cmd("DEL").arg(keys).query_async(c).await.unwrap();
+    }
+}
+
+/// A fleet on `ns`, connected (bounded wait).
+async fn join(ns: &str) -> Fleet {
+    let fleet = Fleet::builder(url()).namespace(ns).start().await.unwrap();
+    let t = Instant::now();
+    while !fleet.status().connected {
+        assert!(t.elapsed() < Duration::from_secs(3), "{:?}", fleet.status());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    fleet
+}
+
+/// Polls `f` every ms until it holds (bounded): how long it took.
+async fn within(limit: Duration, what: &str, mut f: impl FnMut() -> bool) -> Duration {
+    let t = Instant::now();
+    while !f() {
+        assert!(t.elapsed() < limit, "{what}: not within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    t.elapsed()
+}
+
+async fn fleet_state(admin: &Admin, name: &str) -> Option<String> {
+    admin
+        .breakers()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == name)
+        .map(|r| r.state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_open_reaches_the_fleet_and_the_fleets_orders_come_back() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("orders");
+    let b = register_breaker("fp-orders", BreakerConfig::new().failure_threshold(3));
+    let fleet = join(&ns).await;
+    let admin = Admin::connect(&url(), &ns).await.unwrap();
+
+    for _ in 0..3 {
+        b.try_acquire().unwrap().failure();
+    }
+    assert_eq!(b.state(), State::Open);
+    let t = Instant::now();
+    while fleet_state(&admin, "fp-orders").await.as_deref() != Some("open") {
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "the open never reached Redis"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+
+    admin.open("fp-orders").await.unwrap();
+    within(Duration::from_millis(100), "forced open", || {
+        b.state() == State::ForcedOpen
+    })
+    .await;
+    admin.reset("fp-orders").await.unwrap();
+    within(Duration::from_millis(100), "reset", || {
+        b.state() == State::Closed
+    })
+    .await;
+    assert!(b.try_acquire().is_ok());
+    admin.close("fp-orders").await.unwrap();
+    within(Duration::from_millis(100), "forced closed", || {
+        b.state() == State::ForcedClosed
+    })
+    .await;
+
+    fleet.shutdown().await;
+    b.reset();
+    clean(&mut c, &ns).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_pooled_with_the_other_processes_runs() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("pool");
+    let b = register_breaker("fp-pool", BreakerConfig::new().failure_threshold(5));
+    let fleet = join(&ns).await;
+    let admin = Admin::connect(&url(), &ns).await.unwrap();
+    // Joined: the fleet knows the breaker.
+    let t = Instant::now();
+    while fleet_state(&admin, "fp-pool").await.is_none() {
+        assert!(t.elapsed() < Duration::from_secs(2));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Another process has a run of 3 failures.
+    let now = server_ms(&mut c).await;
+    let _: () = redis::cmd("HSET")
+        .arg(format!("retry:{ns}:breaker:fp-pool:failures"))
+        .arg("other-process")
+        .arg(format!("3:{now}"))
+        .query_async(&mut c)
+        .await
+        .unwrap();
+
+    // This process's first failure is reported and learns the pool (3 + 1).
+    b.try_acquire().unwrap().failure();
+    assert_eq!(b.state(), State::Closed);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Its second makes 5 in all: the fleet's breaker opens, here at once.
+    b.try_acquire().unwrap().failure();
+    assert_eq!(
+        b.state(),
+        State::Open,
+        "3 + 2 failures reach the threshold of 5"
+    );
+    let t = Instant::now();
+    while fleet_state(&admin, "fp-pool").await.as_deref() != Some("open") {
+        assert!(t.elapsed() < Duration::from_secs(1));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+
+    fleet.shutdown().await;
+    b.reset();
+    clean(&mut c, &ns).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_probe_needs_a_fleet_wide_slot() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("probe");
+    let b = register_breaker(
+        "fp-probe",
+        BreakerConfig::new()
+            .failure_threshold(1)
+            .reset_timeout(Duration::from_millis(200))
+            .half_open_max_calls(1)
+            .success_threshold(1),
+    );
+    let fleet = join(&ns).await;
+    let admin = Admin::connect(&url(), &ns).await.unwrap();
+    b.try_acquire().unwrap().failure();
+    let t = Instant::now();
+    while fleet_state(&admin, "fp-probe").await.as_deref() != Some("open") {
+        assert!(t.elapsed() < Duration::from_secs(1));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // Another process holds the one slot for the next 5 s.
+    let now = server_ms(&mut c).await;
+    let probes = format!("retry:{ns}:breaker:fp-probe:probes");
+    let _: () = redis::cmd("ZADD")
+        .arg(&probes)
+        .arg(now + 5_000)
+        .arg("other-process#1#1#0")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await; // past the deadline
+    for _ in 0..20 {
+        assert!(
+            b.try_acquire().is_err(),
+            "no probe while another process holds the slot"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let rows = admin.breakers().await.unwrap();
+    let row = rows.iter().find(|r| r.name == "fp-probe").unwrap();
+    assert_eq!(row.probes, 1);
+    // The slot is given back: this process claims it and probes; the probe closes the fleet.
+    let _: () = redis::cmd("DEL")
+        .arg(&probes)
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let permit = loop {
+        if let Ok(p) = b.try_acquire() {
+            break p;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "never got the free slot"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    assert_eq!(b.state(), State::HalfOpen);
+    assert!(b.try_acquire().is_err(), "one slot: one probe");
+    permit.success();
+    assert_eq!(b.state(), State::Closed);
+    let t = Instant::now();
+    while fleet_state(&admin, "fp-probe").await.as_deref() != Some("closed") {
+        assert!(t.elapsed() < Duration::from_secs(1));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+
+    fleet.shutdown().await;
+    clean(&mut c, &ns).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_draw_on_the_fleets_budget() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("budget");
+    // The whole fleet: no ratio, 1 retry a second over 10 s, so 10 tokens in all.
+    let budget = configure_budget(
+        "fp-budget",
+        RetryBudget::new()
+            .ratio(0.0)
+            .min_per_sec(1)
+            .ttl(Duration::from_secs(10)),
+    );
+    // Other processes spent 7 of them in the last second.
+    let now = server_ms(&mut c).await;
+    let key = format!("retry:{ns}:budget:fp-budget");
+    let _: () = redis::cmd("HSET")
+        .arg(&key)
+        .arg("ratio")
+        .arg(0)
+        .arg("min_per_sec")
+        .arg(1)
+        .arg("ttl_ms")
+        .arg(10_000)
+        .arg(format!("w{}", now / 1000))
+        .arg(7)
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let fleet = join(&ns).await;
+    let mut admitted = 0;
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_millis(1500) {
+        admitted += u32::from(budget.try_withdraw());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(admitted, 3, "10 for the fleet, 7 spent elsewhere");
+    let rows = Admin::connect(&url(), &ns)
+        .await
+        .unwrap()
+        .budgets()
+        .await
+        .unwrap();
+    assert_eq!(rows[0].withdrawals, 10);
+
+    fleet.shutdown().await;
+    clean(&mut c, &ns).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limiter_gets_its_share_of_the_fleets_rate() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("share");
+    let limiter = register_limiter("fp-share", LimiterConfig::new(100, Duration::from_secs(1)));
+    let fleet = join(&ns).await;
+    // Alone, it keeps the whole rate.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let s = limiter.snapshot();
+    let per_sec = |s: &retry_runtime::LimiterSnapshot| f64::from(s.rate) / s.per.as_secs_f64();
+    assert!((per_sec(&s) - 100.0).abs() < 1.0, "{s:?}");
+    // Another process asks for 99 a second: this idle one is left about 1 a second.
+    let demand = format!("retry:{ns}:limiter:fp-share:demand");
+    let t = Instant::now();
+    let mut last = f64::MAX;
+    while t.elapsed() < Duration::from_millis(600) {
+        let now = server_ms(&mut c).await;
+        let _: () = redis::cmd("HSET")
+            .arg(&demand)
+            .arg("other-process")
+            .arg(format!("99:{now}"))
+            .query_async(&mut c)
+            .await
+            .unwrap();
+        last = per_sec(&limiter.snapshot());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(last < 2.0, "share {last}/s, expected about 1/s");
+    // Leaving the fleet gives the limiter its own rate back.
+    fleet.shutdown().await;
+    assert!((per_sec(&limiter.snapshot()) - 100.0).abs() < 1.0);
+    clean(&mut c, &ns).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_redis_everything_goes_on_alone() {
+    let _turn = TURN.lock().await;
+    // Nothing listens on port 1.
+    let fleet = Fleet::builder("redis://127.0.0.1:1")
+        .namespace("fp-down")
+        .start()
+        .await
+        .expect("an unreachable Redis is not an error");
+    let b = register_breaker("fp-down", BreakerConfig::new().failure_threshold(2));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let status = fleet.status();
+    assert!(!status.connected);
+    assert_eq!(status.last_sync, None);
+    assert_eq!(status.namespace, "fp-down");
+    let t = Instant::now();
+    b.try_acquire().unwrap().failure();
+    b.try_acquire().unwrap().failure();
+    assert_eq!(b.state(), State::Open, "opens on its own count");
+    assert!(
+        t.elapsed() < Duration::from_millis(5),
+        "no call waits on Redis"
+    );
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_settings_are_errors() {
+    let _turn = TURN.lock().await;
+    let bad = Fleet::builder("http://nowhere").start().await.unwrap_err();
+    assert!(matches!(bad, FleetError::BadUrl { .. }), "{bad}");
+    let bad = Fleet::builder(url())
+        .namespace("a b")
+        .start()
+        .await
+        .unwrap_err();
+    assert!(matches!(bad, FleetError::BadNamespace(_)), "{bad}");
+    let fleet = Fleet::builder(url())
+        .namespace("fp-twice")
+        .start()
+        .await
+        .unwrap();
+    let twice = Fleet::builder(url())
+        .namespace("fp-twice")
+        .start()
+        .await
+        .unwrap_err();
+    assert!(matches!(twice, FleetError::AlreadyRunning));
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_takes_this_process_out() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("leave");
+    let fleet = join(&ns).await;
+    let admin = Admin::connect(&url(), &ns).await.unwrap();
+    assert_eq!(admin.members().await.unwrap().len(), 1);
+    fleet.shutdown().await;
+    assert!(admin.members().await.unwrap().is_empty());
+    let members: HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(format!("retry:{ns}:members"))
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert!(members.is_empty());
+    clean(&mut c, &ns).await;
+}
