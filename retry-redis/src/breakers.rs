@@ -21,6 +21,10 @@ use crate::scripts::{state_mode, FleetState};
 const CLAIM_EVERY: Duration = Duration::from_millis(10);
 /// A run of failures not refreshed for this long is a gone process's, and no longer pooled.
 const STALE_RUN_MS: u64 = 30_000;
+/// A rate-mode window is sent again at least this often, so the fleet does not count it stale.
+const WINDOW_REFRESH: Duration = Duration::from_secs(1);
+/// A window not refreshed for this long is a gone process's.
+const STALE_WINDOW_MS: u64 = 3_000;
 
 #[derive(Default)]
 struct Known {
@@ -31,6 +35,9 @@ struct Known {
     /// Probe slots held in the current generation.
     slots: u32,
     last_claim: Option<Instant>,
+    /// Rate mode: the window last sent (calls, failures), and when.
+    window: (u64, u64),
+    window_at: Option<Instant>,
 }
 
 /// Every breaker this process syncs, by full name.
@@ -100,6 +107,7 @@ impl Breakers {
         let found = fleet::with_breaker(name, |b| {
             b.fleet_apply(fs.state, fs.left);
             b.fleet_pool(0);
+            b.fleet_pool_window(0, 0);
             b.fleet_probe_slots(0);
         });
         if found.is_some() {
@@ -241,6 +249,73 @@ impl Breakers {
             fleet::with_breaker(name, |b| b.fleet_pool(others));
         } else {
             self.apply(name, &fs);
+        }
+        Ok(())
+    }
+
+    /// Rate mode: each joined, closed breaker's window (calls and failures) sent when it
+    /// changed, and the other processes' windows pooled into it.
+    pub(crate) async fn windows(&mut self, ctx: &mut Ctx) -> Result<(), Lost> {
+        let names: Vec<String> = self
+            .known
+            .iter()
+            .filter(|(_, k)| k.gen.is_some())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            let Some((config, snap)) = fleet::with_breaker(&name, |b| (*b.config(), b.snapshot()))
+            else {
+                continue;
+            };
+            let Some(rate) = config.get_failure_rate() else {
+                continue;
+            };
+            if snap.state != State::Closed {
+                continue;
+            }
+            let mine = (snap.window_calls, snap.window_failures);
+            let known = self.known.entry(name.clone()).or_default();
+            let fresh = known
+                .window_at
+                .is_some_and(|t| t.elapsed() < WINDOW_REFRESH);
+            if known.window == mine && fresh {
+                continue;
+            }
+            known.window = mine;
+            known.window_at = Some(Instant::now());
+            let scripts = Arc::clone(&ctx.scripts);
+            let mut inv = scripts.window.prepare_invoke();
+            inv.key(ctx.keys.breaker(&name))
+                .key(ctx.keys.windows(&name))
+                .key(ctx.keys.probes(&name))
+                .key(ctx.keys.breakers())
+                .key(ctx.keys.failures(&name))
+                .arg(ctx.keys.events())
+                .arg(&name)
+                .arg(&ctx.pid)
+                .arg(mine.0)
+                .arg(mine.1)
+                .arg(rate)
+                .arg(config.get_min_calls())
+                .arg(config.get_reset_timeout().as_millis() as u64)
+                .arg(&ctx.pid)
+                .arg(STALE_WINDOW_MS);
+            let (mode, gen, left, calls, failures): (String, u64, u64, u64, u64) =
+                ctx.eval(&inv).await?;
+            let Some(fs) = FleetState::from_reply(&mode, gen, left) else {
+                continue;
+            };
+            let known = self.known.entry(name.clone()).or_default();
+            if known.gen == Some(fs.gen) && fs.state == State::Closed {
+                fleet::with_breaker(&name, |b| {
+                    b.fleet_pool_window(
+                        calls.saturating_sub(mine.0),
+                        failures.saturating_sub(mine.1),
+                    )
+                });
+            } else {
+                self.apply(&name, &fs);
+            }
         }
         Ok(())
     }

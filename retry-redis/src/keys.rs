@@ -7,6 +7,7 @@
 //! retry:{ns}:breaker:{name}          hash: mode, gen, deadline (server ms), by, at
 //! retry:{ns}:breaker:{name}:failures hash: process id → "run:server ms"
 //! retry:{ns}:breaker:{name}:probes   sorted set: probe claims, scored by their expiry
+//! retry:{ns}:breaker:{name}:windows  hash: process id → "calls:failures:server ms" (rate mode)
 //! retry:{ns}:budgets                 set of budget names
 //! retry:{ns}:budget:{name}           hash: ratio, min_per_sec, ttl_ms, d<n>/w<n> per tenth of ttl
 //! retry:{ns}:limiters                set of limiter names
@@ -45,6 +46,10 @@ impl Keys {
 
     pub(crate) fn failures(&self, name: &str) -> String {
         format!("{}breaker:{name}:failures", self.prefix)
+    }
+
+    pub(crate) fn windows(&self, name: &str) -> String {
+        format!("{}breaker:{name}:windows", self.prefix)
     }
 
     pub(crate) fn probes(&self, name: &str) -> String {

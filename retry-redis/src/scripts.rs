@@ -16,6 +16,7 @@ macro_rules! script {
 pub(crate) struct Scripts {
     pub(crate) transition: Script,
     pub(crate) failures: Script,
+    pub(crate) window: Script,
     pub(crate) claim: Script,
     pub(crate) join: Script,
     pub(crate) budget: Script,
@@ -27,6 +28,7 @@ impl Scripts {
         Scripts {
             transition: Script::new(script!("scripts/transition.lua")),
             failures: Script::new(script!("scripts/failures.lua")),
+            window: Script::new(script!("scripts/window.lua")),
             claim: Script::new(script!("scripts/claim.lua")),
             join: Script::new(script!("scripts/join.lua")),
             budget: Script::new(script!("scripts/budget.lua")),

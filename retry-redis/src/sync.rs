@@ -239,6 +239,7 @@ async fn session(
                 serve(ctx, synced, &mut batch).await?;
             }
             _ = tick.tick() => {
+                synced.breakers.windows(ctx).await?;
                 synced.budgets.exchange_all(ctx, None).await?;
                 synced.limiters.share_all(ctx).await?;
                 shared.synced();

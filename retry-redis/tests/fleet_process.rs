@@ -412,3 +412,39 @@ async fn leaving_takes_this_process_out() {
     assert!(members.is_empty());
     clean(&mut c, &ns).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_mode_pools_the_windows() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("window");
+    let b = register_breaker(
+        "fp-window",
+        BreakerConfig::new()
+            .failure_rate(0.5)
+            .min_calls(10)
+            .window(Duration::from_secs(60)),
+    );
+    let fleet = join(&ns).await;
+    // Another process's window: 8 calls, 4 failed.
+    let now = server_ms(&mut c).await;
+    let _: () = redis::cmd("HSET")
+        .arg(format!("retry:{ns}:breaker:fp-window:windows"))
+        .arg("other-process")
+        .arg(format!("8:4:{now}"))
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    b.try_acquire().unwrap().success();
+    tokio::time::sleep(Duration::from_millis(300)).await; // a tick or two: windows exchanged
+    assert_eq!(b.state(), State::Closed);
+    b.try_acquire().unwrap().failure();
+    assert_eq!(
+        b.state(),
+        State::Open,
+        "2 calls, 1 failed here + 8 calls, 4 failed elsewhere: 10 calls at 50%"
+    );
+    fleet.shutdown().await;
+    b.reset();
+    clean(&mut c, &ns).await;
+}

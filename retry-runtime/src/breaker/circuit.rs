@@ -95,6 +95,9 @@ struct Cold {
     /// Fleet only: the fleet-wide probe slots this process holds (`u32::MAX`: not gated, as
     /// without a fleet). An open breaker past its deadline goes half-open only with a slot.
     fleet_slots: StdAtomicU32,
+    /// Fleet only, rate mode: the other processes' windows, calls and failures, pooled with
+    /// this one's (0 without a fleet).
+    fleet_window: (StdAtomicU64, StdAtomicU64),
     /// `circuit_breaker_rejections_total{breaker}`, resolved on the first rejection.
     #[cfg(feature = "metrics")]
     rejections: OnceLock<::metrics::Counter>,
@@ -121,6 +124,7 @@ macro_rules! new_breaker {
                 probe_since: AtomicU64::new(0),
                 fleet_others: StdAtomicU32::new(0),
                 fleet_slots: StdAtomicU32::new(u32::MAX),
+                fleet_window: (StdAtomicU64::new(0), StdAtomicU64::new(0)),
                 #[cfg(feature = "metrics")]
                 rejections: OnceLock::new(),
             }),
@@ -436,6 +440,25 @@ impl CircuitBreaker {
         self.cold.fleet_others.store(others, Relaxed);
     }
 
+    /// Fleet backends only, rate mode: the other processes' windows (calls and failures),
+    /// pooled with this process's own against `failure_rate` and `min_calls`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use retry_runtime::{BreakerConfig, CircuitBreaker, State};
+    /// let cb = CircuitBreaker::new(
+    ///     "fleet-window",
+    ///     BreakerConfig::new().failure_rate(0.5).min_calls(10).window(Duration::from_secs(60)),
+    /// );
+    /// cb.fleet_pool_window(9, 4);
+    /// cb.try_acquire().unwrap().failure();
+    /// assert_eq!(cb.state(), State::Open, "5 failures in 10 calls, fleet-wide");
+    /// ```
+    pub fn fleet_pool_window(&self, calls: u64, failures: u64) {
+        self.cold.fleet_window.0.store(calls, Relaxed);
+        self.cold.fleet_window.1.store(failures, Relaxed);
+    }
+
     /// Fleet backends only: the fleet-wide probe slots this process holds. While it is 0, an
     /// open breaker past its deadline refuses its callers (and tells the link it wants a slot)
     /// instead of going half-open; a half-open breaker admits at most this many probes at once.
@@ -458,6 +481,7 @@ impl CircuitBreaker {
     /// not gated), keeping its state.
     pub fn fleet_release(&self) {
         self.cold.fleet_others.store(0, Relaxed);
+        self.fleet_pool_window(0, 0);
         self.cold.fleet_slots.store(u32::MAX, Release);
     }
 
@@ -697,6 +721,8 @@ impl CircuitBreaker {
         let config = &self.hot.config;
         if let Some(rate) = config.get_failure_rate() {
             let (calls, failures) = self.window().failure();
+            let calls = calls + self.cold.fleet_window.0.load(Relaxed);
+            let failures = failures + self.cold.fleet_window.1.load(Relaxed);
             if calls >= u64::from(config.get_min_calls()) && failures as f64 / calls as f64 >= rate
             {
                 self.trip();
