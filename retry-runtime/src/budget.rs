@@ -358,7 +358,7 @@ impl SharedBudget {
                 Err(cur) => n = cur,
             }
         }
-        crate::fleet::tell(|l| l.budget_wanted(self.name));
+        crate::fleet::link::tell(|l| l.budget_wanted(self.name));
         false
     }
 

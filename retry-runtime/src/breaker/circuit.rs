@@ -392,7 +392,7 @@ impl CircuitBreaker {
     /// assert!(cb.try_acquire().is_ok());
     /// ```
     pub fn fleet_apply(&self, state: State, open_for: Duration) {
-        crate::fleet::applying(|| match state {
+        crate::fleet::link::applying(|| match state {
             State::Closed => {
                 let w = self.hot.state.load(Acquire);
                 if state_word::mode(w) != CLOSED {
@@ -597,7 +597,7 @@ impl CircuitBreaker {
                     }
                     if self.cold.fleet_slots.load(Acquire) == 0 {
                         // The fleet's probes are claimed elsewhere, or not yet here.
-                        crate::fleet::tell(|l| l.probe_wanted(self.name()));
+                        crate::fleet::link::tell(|l| l.probe_wanted(self.name()));
                         return Err(self.reject(FLEET_PROBE_WAIT, Why::Probing));
                     }
                     w = self.open_to_half_open(w, now);
@@ -687,7 +687,7 @@ impl CircuitBreaker {
                 .compare_exchange_weak(w, new, AcqRel, Relaxed)
             {
                 Ok(_) => {
-                    crate::fleet::tell(|l| l.breaker_failures(self.name(), 0));
+                    crate::fleet::link::tell(|l| l.breaker_failures(self.name(), 0));
                     return;
                 }
                 Err(cur) => w = cur,
@@ -755,7 +755,7 @@ impl CircuitBreaker {
                         self.emit(State::Closed, State::Open);
                     } else {
                         let n = u32::try_from(n).unwrap_or(u32::MAX);
-                        crate::fleet::tell(|l| l.breaker_failures(self.name(), n));
+                        crate::fleet::link::tell(|l| l.breaker_failures(self.name(), n));
                     }
                     return;
                 }
@@ -855,7 +855,9 @@ impl CircuitBreaker {
         );
         #[cfg(feature = "metrics")]
         crate::metrics::transition(self.hot.name.label(), to.metric());
-        crate::fleet::tell_changed(self, from, to);
+        crate::fleet::link::tell(|l| {
+            l.breaker_changed(self.name(), from, to, self.deadline_left())
+        });
         if let Some(hook) = self.hot.config.get_on_state_change() {
             if std::thread::panicking() {
                 hook_while_unwinding(hook, &change);

@@ -89,7 +89,7 @@ mod rate_window;
 mod registry;
 mod rejection;
 mod snapshot;
-mod state;
+pub(crate) mod state;
 mod state_word;
 mod thread_cache;
 

@@ -1,39 +1,6 @@
-//! The fleet link: how a backend that shares state between processes (the `retry-redis`
-//! crate's `Fleet`) hears of this process's breakers, budgets and limiters, and feeds the
-//! fleet's state back into them.
-//!
-//! Nothing here is on a success path. A link is told of a breaker's transitions, of a closed
-//! breaker's run of failures as it grows or ends, of a breaker whose open deadline passed and
-//! that needs a fleet-wide probe slot, and of a budget whose leased tokens ran out; each call
-//! must return at once (the `retry-redis` link queues a message for its sync task). The link
-//! feeds back through the `fleet_*` methods of [`CircuitBreaker`], [`SharedBudget`] and
-//! [`RateLimiter`], which never tell the link of what they apply (no echo).
-//!
-//! With no link installed (the default) every object behaves as it does alone; a link that is
-//! uninstalled, or a backend that loses its connection, hands each object back its local
-//! behaviour with [`CircuitBreaker::fleet_release`], [`SharedBudget::fleet_release`] and
-//! [`RateLimiter::set_rate`].
-//!
-//! ```
-//! use std::sync::Arc;
-//! use std::time::Duration;
-//! use retry_runtime::fleet::{self, FleetLink};
-//! use retry_runtime::State;
-//!
-//! struct Print;
-//! impl FleetLink for Print {
-//!     fn breaker_changed(&self, name: &str, from: State, to: State, _open_for: Option<Duration>) {
-//!         println!("{name}: {from} -> {to}");
-//!     }
-//!     fn breaker_failures(&self, _name: &str, _streak: u32) {}
-//!     fn probe_wanted(&self, _name: &str) {}
-//!     fn budget_wanted(&self, _name: &str) {}
-//! }
-//!
-//! fleet::install(Arc::new(Print)).unwrap();
-//! assert!(fleet::install(Arc::new(Print)).is_err());
-//! fleet::uninstall();
-//! ```
+//! The fleet link itself: the `FleetLink` trait, the process's one installed link, and `tell`,
+//! how breakers and budgets reach it (one relaxed load when none is installed). Below the
+//! breakers and budgets, which call it.
 
 use std::cell::Cell;
 use std::fmt;
@@ -41,8 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering::*};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use crate::breaker::{breaker, breakers, keyed_breaker, CircuitBreaker, State};
-use crate::budget::SharedBudget;
+use crate::breaker::state::State;
 
 /// What a fleet backend is told by this process's breakers and budgets. Every method is
 /// called on a failure or transition path, possibly while a lock of the caller's is held: it
@@ -56,7 +22,7 @@ pub trait FleetLink: Send + Sync + 'static {
     /// success ended it).
     fn breaker_failures(&self, name: &str, streak: u32);
     /// An open breaker's deadline passed but this process holds no fleet-wide probe slot for
-    /// it: its callers are refused until it gets one ([`CircuitBreaker::fleet_probe_slots`]).
+    /// it: its callers are refused until it gets one ([`CircuitBreaker::fleet_probe_slots`](crate::CircuitBreaker::fleet_probe_slots)).
     fn probe_wanted(&self, name: &str);
     /// A budget in fleet mode ran out of leased tokens and refused a retry.
     fn budget_wanted(&self, name: &str);
@@ -153,40 +119,4 @@ pub(crate) fn applying<R>(f: impl FnOnce() -> R) -> R {
     }
     let _reset = Reset(APPLYING.with(|a| a.replace(true)));
     f()
-}
-
-/// Runs `f` on the breaker of `name`: a named breaker of the registry, or a keyed breaker by
-/// its full name (`openai[https://api.openai.com]`). `None` if there is no such breaker.
-///
-/// ```
-/// use retry_runtime::{fleet, register_breaker, BreakerConfig, State};
-/// register_breaker("fleet-doc", BreakerConfig::new());
-/// assert_eq!(fleet::with_breaker("fleet-doc", |b| b.state()), Some(State::Closed));
-/// assert_eq!(fleet::with_breaker("fleet-nothing", |b| b.state()), None);
-/// ```
-pub fn with_breaker<R>(name: &str, f: impl FnOnce(&CircuitBreaker) -> R) -> Option<R> {
-    if let Some(b) = breaker(name) {
-        return Some(f(b));
-    }
-    let (base, rest) = name.split_once('[')?;
-    let key = rest.strip_suffix(']')?;
-    keyed_breaker(base, key).map(|b| f(&b))
-}
-
-/// The full names of every breaker of the process: the registry's and the keyed ones.
-pub fn breaker_names() -> Vec<String> {
-    breakers()
-        .into_iter()
-        .map(|s| s.name.into_owned())
-        .collect()
-}
-
-/// Every budget of the process (the registry's, by name).
-pub fn budgets() -> Vec<&'static SharedBudget> {
-    crate::budget::all()
-}
-
-/// Tells the link of a transition that took effect here.
-pub(crate) fn tell_changed(b: &CircuitBreaker, from: State, to: State) {
-    tell(|l| l.breaker_changed(b.name(), from, to, b.deadline_left()));
 }
