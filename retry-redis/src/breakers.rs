@@ -50,11 +50,21 @@ pub(crate) struct Breakers {
 type Reply3 = (String, u64, u64);
 
 impl Breakers {
-    /// Joins every breaker of the process not joined in this session, and re-reads the
-    /// fleet's state of the others (the net under a lost message).
+    /// Joins every breaker of the process, or re-reads the fleet's state of those joined
+    /// already (the net under a lost message).
     pub(crate) async fn join_all(&mut self, ctx: &mut Ctx) -> Result<(), Lost> {
         for name in fleet::breaker_names() {
             self.join(ctx, &name, true).await?;
+        }
+        Ok(())
+    }
+
+    /// Joins the breakers made since the last join (a quiet one is joined by no transition).
+    pub(crate) async fn join_new(&mut self, ctx: &mut Ctx) -> Result<(), Lost> {
+        for name in fleet::breaker_names() {
+            if !self.joined(&name) {
+                self.join(ctx, &name, true).await?;
+            }
         }
         Ok(())
     }
@@ -97,8 +107,23 @@ impl Breakers {
         self.known.get(name).is_some_and(|k| k.gen.is_some())
     }
 
-    /// Applies the fleet's state of `name` here, if it is of another generation than the
-    /// one applied last.
+    /// Applies a state published on the events channel: only a newer generation than the one
+    /// applied last (a message published before a script whose reply was applied may arrive
+    /// after it).
+    fn apply_event(&mut self, name: &str, fs: &FleetState) {
+        if self
+            .known
+            .get(name)
+            .and_then(|k| k.gen)
+            .is_some_and(|g| fs.gen <= g)
+        {
+            return;
+        }
+        self.apply(name, fs);
+    }
+
+    /// Applies the fleet's state of `name` read by a script (the state at that moment), if
+    /// it is of another generation than the one applied last.
     pub(crate) fn apply(&mut self, name: &str, fs: &FleetState) {
         let known = self.known.entry(name.to_owned()).or_default();
         if known.gen == Some(fs.gen) {
@@ -134,7 +159,7 @@ impl Breakers {
                     return; // not a breaker of this process
                 }
                 if let Some(fs) = FleetState::from_reply(mode, gen, left) {
-                    self.apply(name, &fs);
+                    self.apply_event(name, &fs);
                 }
             }
             Some("p") => {

@@ -1,7 +1,8 @@
 //! The sync task: one per fleet, on the tokio runtime that started it. It connects, joins
 //! every breaker, budget and limiter of the process, then serves three sources until told to
 //! stop: what this process's objects tell the link, what other processes publish, and a tick
-//! (budget exchanges, limiter shares) with a full re-read every second. When Redis goes away,
+//! (budget exchanges, limiter shares, rate windows), joining new breakers every second and
+//! re-reading every breaker's state every ten. When Redis goes away,
 //! answers too slowly or refuses a request, every object is handed back its local behaviour,
 //! one warning is logged, and the task reconnects with backoff (capped at 250 ms, so the fleet
 //! is rejoined within a second of Redis coming back).
@@ -27,7 +28,11 @@ use crate::scripts::Scripts;
 
 const BACKOFF_MIN: Duration = Duration::from_millis(25);
 const BACKOFF_MAX: Duration = Duration::from_millis(250);
+/// New breakers are joined, and this process's beat sent, this often.
 const RESYNC_EVERY: Duration = Duration::from_secs(1);
+/// Every this many beats, every breaker's state is read again: the net under a message lost
+/// while connected (pub/sub delivers at most once).
+const REREAD_EVERY: u32 = 10;
 
 /// What the task and the `Fleet` handle share.
 #[derive(Debug)]
@@ -215,6 +220,7 @@ async fn session(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut resync = tokio::time::interval(RESYNC_EVERY);
     resync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut beats = 0u32;
     let mut batch = Vec::new();
     loop {
         tokio::select! {
@@ -245,7 +251,12 @@ async fn session(
                 shared.synced();
             }
             _ = resync.tick() => {
-                synced.breakers.join_all(ctx).await?;
+                beats = beats.wrapping_add(1);
+                if beats % REREAD_EVERY == 0 {
+                    synced.breakers.join_all(ctx).await?;
+                } else {
+                    synced.breakers.join_new(ctx).await?;
+                }
                 beat(ctx).await?;
                 shared.synced();
             }
