@@ -1,11 +1,12 @@
-//! A soak through the whole stack, `#[fallback] #[retry_on_failure(budget)] #[circuit_breaker]`,
-//! from threads and tokio tasks at once: random failures, random panics in `on_retry` and in
-//! `on_state_change`, attempts cancelled at random points, and a backend that dies and recovers.
+//! A soak through the whole stack, `#[fallback] #[retry_on_failure(budget)] #[circuit_breaker]
+//! #[concurrency_limit] #[rate_limit]`, from threads and tokio tasks at once: random failures,
+//! random panics in `on_retry` and in `on_state_change`, attempts cancelled at random points
+//! (waiting on a limiter or holding a slot among them), and a backend that dies and recovers.
 //! Seeded (`SOAK_SEED=<n>` reproduces a run) and bounded to a few seconds.
 //!
 //! At the end: every call answered exactly once (a value, an error or a panic, never an abort or
 //! a hang), the breaker closes again once the backend is back (no probe slot leaked by a
-//! cancelled or panicking attempt), the retries stayed within the budget's ratio, and the
+//! cancelled or panicking attempt), no concurrency slot is held and nobody waits on a limiter, the retries stayed within the budget's ratio, and the
 //! statistics equal the test's own counts.
 
 use std::cell::Cell;
@@ -14,14 +15,21 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use retry_runtime::{
-    breaker, circuit_breaker, configure_budget, fallback, retry_on_failure, stats, CircuitOpen,
-    RetryBudget, RetryEvent, State, StateChange,
+    breaker, circuit_breaker, concurrency_limit, configure_budget, fallback, limiter, rate_limit,
+    retry_on_failure, stats, CircuitOpen, RateLimited, RetryBudget, RetryEvent, State, StateChange,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum SoakError {
     Down,
     Open,
+    Limited,
+}
+
+impl From<RateLimited> for SoakError {
+    fn from(_: RateLimited) -> Self {
+        SoakError::Limited
+    }
 }
 
 impl From<CircuitOpen> for SoakError {
@@ -40,6 +48,7 @@ static BODY_RUNS: AtomicU64 = AtomicU64::new(0);
 static RETRIES: AtomicU64 = AtomicU64::new(0);
 static GIVE_UPS: AtomicU64 = AtomicU64::new(0);
 static REJECTED_GIVE_UPS: AtomicU64 = AtomicU64::new(0);
+static LIMITED_GIVE_UPS: AtomicU64 = AtomicU64::new(0);
 static FALLBACKS: AtomicU64 = AtomicU64::new(0);
 
 fn seed() -> u64 {
@@ -82,8 +91,14 @@ fn on_retry(_: &RetryEvent<'_, SoakError>) {
 
 fn on_give_up(event: &RetryEvent<'_, SoakError>) {
     GIVE_UPS.fetch_add(1, Relaxed);
-    if *event.error == SoakError::Open {
-        REJECTED_GIVE_UPS.fetch_add(1, Relaxed);
+    match *event.error {
+        SoakError::Open => {
+            REJECTED_GIVE_UPS.fetch_add(1, Relaxed);
+        }
+        SoakError::Limited => {
+            LIMITED_GIVE_UPS.fetch_add(1, Relaxed);
+        }
+        SoakError::Down => {}
     }
 }
 
@@ -116,6 +131,8 @@ fn attempt() -> Result<u64, SoakError> {
                    on_retry = on_retry, on_give_up = on_give_up)]
 #[circuit_breaker(soak, failure_threshold = 8, reset_timeout = "5ms", half_open_max_calls = 2,
                   success_threshold = 2, on_state_change = on_state_change)]
+#[concurrency_limit(soak_slots, max = 16, max_wait = "2ms")]
+#[rate_limit(soak_rate, rate = 40_000, per = "1s", burst = 100, max_wait = "1ms")]
 fn call() -> Result<u64, SoakError> {
     attempt()
 }
@@ -125,6 +142,8 @@ fn call() -> Result<u64, SoakError> {
                    on_retry = on_retry, on_give_up = on_give_up)]
 #[circuit_breaker(soak, failure_threshold = 8, reset_timeout = "5ms", half_open_max_calls = 2,
                   success_threshold = 2, on_state_change = on_state_change)]
+#[concurrency_limit(soak_slots, max = 16, max_wait = "2ms")]
+#[rate_limit(soak_rate, rate = 40_000, per = "1s", burst = 100, max_wait = "1ms")]
 async fn call_async() -> Result<u64, SoakError> {
     // A suspension point inside the attempt, where a cancellation can land with the breaker's
     // permit held.
@@ -296,6 +315,18 @@ fn the_whole_stack_holds_under_chaos() {
         let _ = call();
     }
     assert_eq!(call(), Ok(1));
+    // No slot held, nobody waiting: cancelled and panicking attempts gave theirs back.
+    let slots = retry_runtime::concurrency_limit("soak_slots").expect("registered by a call");
+    let slots = slots.snapshot();
+    assert_eq!((slots.in_flight, slots.waiting), (0, 0), "{slots:?}");
+    let rate = limiter("soak_rate")
+        .expect("registered by a call")
+        .snapshot();
+    assert_eq!(rate.waiting, 0, "{rate:?}");
+    eprintln!(
+        "soak: limiters refused {} (slots) and {} (rate)",
+        slots.refused, rate.refused
+    );
 
     // The budget held: retries within ratio 0.1 of the first attempts, plus its reserve of 100
     // (the run is shorter than the budget's 10 s ttl). First attempts are the body runs that were
@@ -316,17 +347,19 @@ fn the_whole_stack_holds_under_chaos() {
     let site = stats()
         .into_iter()
         .filter(|s| s.function == "call" || s.function == "call_async")
-        .fold((0, 0, 0, 0), |acc, s| {
+        .fold((0, 0, 0, 0, 0), |acc, s| {
             (
                 acc.0 + s.retries,
                 acc.1 + s.give_ups,
                 acc.2 + s.fallbacks,
                 acc.3 + s.rejections,
+                acc.4 + s.limited,
             )
         });
-    eprintln!("soak: statistics (retries, give-ups, fallbacks, rejections) {site:?}");
+    eprintln!("soak: statistics (retries, give-ups, fallbacks, rejections, limited) {site:?}");
     assert_eq!(site.0, retries, "retries");
     assert_eq!(site.1, GIVE_UPS.load(Relaxed), "give-ups");
     assert_eq!(site.2, FALLBACKS.load(Relaxed), "fallbacks");
     assert_eq!(site.3, REJECTED_GIVE_UPS.load(Relaxed), "rejections");
+    assert_eq!(site.4, LIMITED_GIVE_UPS.load(Relaxed), "limited");
 }
