@@ -265,6 +265,7 @@ fallback_target!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
 )]
 /// An owned argument handed to several fallback targets.
 pub trait FallbackArg: Clone {}
+#[diagnostic::do_not_recommend]
 impl<T: Clone> FallbackArg for T {}
 
 /// An owned argument for a fallback target that is not the last to run.

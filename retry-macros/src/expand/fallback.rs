@@ -32,13 +32,24 @@ use crate::shape::{Pass, PassedArg};
 fn target_args(args: &[PassedArg], krate: &TokenStream, clone_owned: bool) -> TokenStream {
     let args = args.iter().map(
         |PassedArg {
-             name, pass, span, ..
+             name,
+             pass,
+             span,
+             ty,
+             ..
          }| match pass {
             Pass::Shared => quote!(#name),
             Pass::Unique => quote!(&mut *#name),
             Pass::Owned if clone_owned => {
                 let krate = respan(krate, *span);
-                quote_spanned!(*span=> #krate::__private::clone_arg(&#name))
+                // The type named (when it can be), so a type that is not `Clone` is one error
+                // at the argument, and rustc does not suggest borrowing the pattern.
+                match ty {
+                    Some(ty) => {
+                        quote_spanned!(*span=> #krate::__private::clone_arg::<#ty>(&#name))
+                    }
+                    None => quote_spanned!(*span=> #krate::__private::clone_arg(&#name)),
+                }
             }
             Pass::Owned => quote!(#name),
         },
