@@ -155,7 +155,7 @@ impl Breakers {
                 let (Ok(gen), Ok(left)) = (gen.parse(), left.parse()) else {
                     return;
                 };
-                if !self.known.contains_key(name) {
+                if !self.known.contains_key(name) && fleet::with_breaker(name, |_| ()).is_none() {
                     return; // not a breaker of this process
                 }
                 if let Some(fs) = FleetState::from_reply(mode, gen, left) {

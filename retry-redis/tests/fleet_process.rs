@@ -448,3 +448,80 @@ async fn rate_mode_pools_the_windows() {
     b.reset();
     clean(&mut c, &ns).await;
 }
+
+#[derive(Debug)]
+enum HostError {
+    Down,
+    Open,
+}
+
+impl From<retry_runtime::CircuitOpen> for HostError {
+    fn from(_: retry_runtime::CircuitOpen) -> Self {
+        HostError::Open
+    }
+}
+
+struct Host {
+    url: &'static str,
+}
+
+impl Host {
+    #[retry_runtime::circuit_breaker(fp_keyed, key = self.url, failure_threshold = 2)]
+    fn get(&self, up: bool) -> Result<u32, HostError> {
+        if up {
+            Ok(200)
+        } else {
+            Err(HostError::Down)
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyed_breakers_are_shared_by_their_full_name() {
+    let _turn = TURN.lock().await;
+    let mut c = redis().await;
+    let ns = namespace("keyed");
+    let fleet = join(&ns).await;
+    let admin = Admin::connect(&url(), &ns).await.unwrap();
+    let a = Host {
+        url: "https://a.example",
+    };
+    let b = Host {
+        url: "https://b.example",
+    };
+    assert!(a.get(true).is_ok() && b.get(true).is_ok());
+    // A host's breaker opened here is that host's breaker in the fleet.
+    assert!(matches!(a.get(false), Err(HostError::Down)));
+    assert!(matches!(a.get(false), Err(HostError::Down)));
+    assert!(matches!(a.get(true), Err(HostError::Open)));
+    let t = Instant::now();
+    while fleet_state(&admin, "fp_keyed[https://a.example]")
+        .await
+        .as_deref()
+        != Some("open")
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "the keyed open never reached Redis"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // An order for the other host's full name reaches that breaker only.
+    admin.open("fp_keyed[https://b.example]").await.unwrap();
+    let keyed = retry_runtime::keyed_breaker("fp_keyed", "https://b.example").unwrap();
+    within(Duration::from_millis(100), "keyed forced open", || {
+        keyed.state() == State::ForcedOpen
+    })
+    .await;
+    assert!(matches!(b.get(true), Err(HostError::Open)));
+    admin.reset("fp_keyed[https://a.example]").await.unwrap();
+    let a_breaker = retry_runtime::keyed_breaker("fp_keyed", "https://a.example").unwrap();
+    within(Duration::from_millis(100), "keyed reset", || {
+        a_breaker.state() == State::Closed
+    })
+    .await;
+    assert_eq!(a.get(true).unwrap(), 200);
+    fleet.shutdown().await;
+    keyed.reset();
+    clean(&mut c, &ns).await;
+}
