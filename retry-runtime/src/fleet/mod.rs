@@ -12,7 +12,7 @@
 //! With no link installed (the default) every object behaves as it does alone; a link that is
 //! uninstalled, or a backend that loses its connection, hands each object back its local
 //! behaviour with [`CircuitBreaker::fleet_release`], [`SharedBudget::fleet_release`] and
-//! [`RateLimiter::set_rate`].
+//! [`RateLimiter::set_rate`](crate::RateLimiter::set_rate).
 //!
 //! ```
 //! use std::sync::Arc;
