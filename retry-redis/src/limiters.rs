@@ -12,7 +12,10 @@
 //! The bound: over any interval `t`, the fleet admits at most `rate × t / per` plus each
 //! process's `burst` (which every process keeps, so `processes × burst` after an idle spell),
 //! plus the drift of shares computed at slightly different moments (one tick's worth of the
-//! change in each process's share). Redis holds the shares (and the first process's
+//! change in each process's share). A share that grows is put in force a tick after Redis
+//! first answered it, once the shares that shrank to make room are in force: without that,
+//! a fleet whose demands all rise at once (a start, a burst of traffic) briefly holds shares
+//! adding up to several times the rate. Redis holds the shares (and the first process's
 //! configuration); it does not hold a GCRA state of its own: a central GCRA would make every
 //! admission wait on a round trip, which the fleet's contract forbids.
 
@@ -39,6 +42,8 @@ struct Synced {
     demand: f64,
     /// The share in force, units per `own.1`.
     share: Option<f64>,
+    /// The share Redis answered at the last tick.
+    answered: Option<f64>,
 }
 
 /// Every limiter this process syncs, by name.
@@ -62,6 +67,7 @@ impl Limiters {
                 refused: snap.refused,
                 demand: 0.0,
                 share: None,
+                answered: None,
             });
             // Units admitted since the last tick, from how far the schedule moved.
             let interval = snap.per.as_secs_f64() / f64::from(snap.rate.max(1));
@@ -94,6 +100,14 @@ impl Limiters {
             let (share, _live, _per_ms): (String, u32, u64) = ctx.eval(&inv).await?;
             let Ok(share) = share.parse::<f64>() else {
                 continue;
+            };
+            // A share that grows is put in force a tick late: the answer was computed from
+            // the others' demands of up to a tick ago, and the others whose shares shrink
+            // meanwhile must have put that in force first, or the shares add up to more than
+            // the rate (all of a fleet's demands rising at once would admit several times it).
+            let share = match s.answered.replace(share) {
+                Some(before) => share.min(before),
+                None => share,
             };
             let changed = s.share.is_none_or(|old| (old - share).abs() > old * 0.01);
             if changed {
