@@ -962,27 +962,28 @@ impl Workers {
         let until = tokio::time::Instant::now() + limit;
         for index in 0..self.children.len() {
             let status = tokio::time::timeout_at(until, self.children[index].wait()).await;
-            match status {
-                Ok(Ok(status)) if status.success() => {}
-                Ok(Ok(status)) => {
-                    self.drain(until).await;
-                    panic!("worker {index} ended with {status}{}", self.diagnostics());
-                }
-                Ok(Err(e)) => panic!("worker {index}: {e}"),
-                Err(_) => {
-                    for child in &mut self.children {
-                        let _ = child.start_kill();
-                    }
-                    self.drain(until).await;
-                    panic!(
-                        "worker {index} did not finish within {limit:?}{}",
-                        self.diagnostics()
-                    );
-                }
-            }
+            let failure = match status {
+                Ok(Ok(status)) if status.success() => continue,
+                Ok(Ok(status)) => format!("worker {index} ended with {status}"),
+                Ok(Err(e)) => format!("worker {index}: {e}"),
+                Err(_) => format!("worker {index} did not finish within {limit:?}"),
+            };
+            self.kill_all().await;
+            self.drain(tokio::time::Instant::now() + Duration::from_secs(1))
+                .await;
+            panic!("{failure}{}", self.diagnostics());
         }
         self.drain(until + Duration::from_secs(1)).await;
         self.seen
+    }
+
+    /// Kills every worker still running and reaps it (each within a second), so that none
+    /// writes to Redis once its namespace is deleted.
+    async fn kill_all(&mut self) {
+        for child in &mut self.children {
+            let _ = child.start_kill();
+            let _ = tokio::time::timeout(Duration::from_secs(1), child.wait()).await;
+        }
     }
 
     /// Reads what the workers wrote until their pipes close (or `until`).
