@@ -57,9 +57,10 @@ fn main() -> ExitCode {
         .expect("a tokio runtime");
     runtime.block_on(async {
         println!(
-            "{WORKERS} processes call one backend every {} ms through breaker `backend` \
-             (failure_threshold 5, reset_timeout 300 ms, half_open_max_calls 1); the backend \
-             goes down at {} ms and comes back at {} ms.\n",
+            "{WORKERS} processes call one backend every {} ms, each 5 ms after the one before, \
+             through breaker `backend` (failure_threshold 5, reset_timeout 300 ms, \
+             half_open_max_calls 1, success_threshold 2); the backend goes down at {} ms and \
+             comes back at {} ms.\n",
             CALL_EVERY.as_millis(),
             DOWN_AT.as_millis(),
             UP_AT.as_millis()

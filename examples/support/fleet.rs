@@ -216,6 +216,18 @@ struct BackendState {
     hits: Mutex<Vec<u64>>,
 }
 
+impl BackendState {
+    fn new(up: bool, hold: Duration) -> Arc<BackendState> {
+        Arc::new(BackendState {
+            up: AtomicBool::new(up),
+            hold_us: AtomicU64::new(micros(hold)),
+            in_flight: AtomicU32::new(0),
+            max_in_flight: AtomicU32::new(0),
+            hits: Mutex::new(Vec::new()),
+        })
+    }
+}
+
 impl Backend {
     /// A backend on a free loopback port, up or down, holding each call for `hold`.
     pub async fn start(up: bool, hold: Duration) -> Backend {
@@ -223,13 +235,7 @@ impl Backend {
             .await
             .expect("bind a loopback port for the backend");
         let addr = listener.local_addr().expect("the backend's address");
-        let state = Arc::new(BackendState {
-            up: AtomicBool::new(up),
-            hold_us: AtomicU64::new(micros(hold)),
-            in_flight: AtomicU32::new(0),
-            max_in_flight: AtomicU32::new(0),
-            hits: Mutex::new(Vec::new()),
-        });
+        let state = BackendState::new(up, hold);
         let task = tokio::spawn(serve(listener, Arc::clone(&state)));
         Backend { addr, state, task }
     }
@@ -244,11 +250,6 @@ impl Backend {
         self.state.up.store(up, SeqCst);
     }
 
-    /// How long each call is held from now on.
-    pub fn set_hold(&self, hold: Duration) {
-        self.state.hold_us.store(micros(hold), SeqCst);
-    }
-
     /// Every call's arrival, unix µs.
     pub fn hits(&self) -> Vec<u64> {
         lock(&self.state.hits).clone()
@@ -259,20 +260,9 @@ impl Backend {
         lock(&self.state.hits).len()
     }
 
-    /// The calls held now.
-    pub fn in_flight(&self) -> u32 {
-        self.state.in_flight.load(SeqCst)
-    }
-
-    /// The most calls held at once since it started (or since the last reset).
+    /// The most calls held at once since it started.
     pub fn max_in_flight(&self) -> u32 {
         self.state.max_in_flight.load(SeqCst)
-    }
-
-    /// Starts counting the most at once afresh (from the calls held now).
-    pub fn reset_max_in_flight(&self) {
-        let now = self.state.in_flight.load(SeqCst);
-        self.state.max_in_flight.store(now, SeqCst);
     }
 
     /// The calls that arrived in each whole second from `from_us` on, for `seconds` seconds.
@@ -605,14 +595,7 @@ async fn warm_up() {
         .await
         .unwrap_or_else(|e| fail(&format!("no loopback port to warm up on: {e}")));
     let addr = listener.local_addr().expect("a bound listener's address");
-    let state = Arc::new(BackendState {
-        up: AtomicBool::new(true),
-        hold_us: AtomicU64::new(0),
-        in_flight: AtomicU32::new(0),
-        max_in_flight: AtomicU32::new(0),
-        hits: Mutex::new(Vec::new()),
-    });
-    let server = tokio::spawn(serve(listener, state));
+    let server = tokio::spawn(serve(listener, BackendState::new(true, Duration::ZERO)));
     for _ in 0..3 {
         let _ = call(addr).await;
     }
@@ -1032,11 +1015,6 @@ impl Workers {
             }
         }
         text
-    }
-
-    /// Every line received so far.
-    pub fn seen(&self) -> &[Line] {
-        &self.seen
     }
 }
 
