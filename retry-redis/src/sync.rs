@@ -83,6 +83,15 @@ impl Synced {
     }
 }
 
+/// However the task ends (stopped, its runtime shut down under it, a panic), every breaker,
+/// budget and limiter goes back to its own behaviour: none is left waiting for a probe slot,
+/// a lease or a share that no task will bring.
+impl Drop for Synced {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
 /// Runs until `stop` turns true (or the `Fleet` is gone), then leaves the fleet.
 pub(crate) async fn run(
     settings: Settings,

@@ -525,3 +525,60 @@ async fn keyed_breakers_are_shared_by_their_full_name() {
     keyed.reset();
     clean(&mut c, &ns).await;
 }
+
+#[test]
+fn a_fleet_whose_runtime_is_gone_leaves_everything_local() {
+    let _turn = TURN.blocking_lock();
+    let ns = namespace("gone");
+    let b = register_breaker(
+        "fp-gone",
+        BreakerConfig::new()
+            .failure_threshold(1)
+            .reset_timeout(Duration::from_millis(100))
+            .half_open_max_calls(1),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fleet = runtime.block_on(async {
+        let mut c = redis().await;
+        let fleet = join(&ns).await;
+        let admin = Admin::connect(&url(), &ns).await.unwrap();
+        b.try_acquire().unwrap().failure();
+        let t = Instant::now();
+        while fleet_state(&admin, "fp-gone").await.as_deref() != Some("open") {
+            assert!(t.elapsed() < Duration::from_secs(1));
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        // Another process holds the one probe slot: here the breaker stays shut.
+        let now = server_ms(&mut c).await;
+        let _: () = redis::cmd("ZADD")
+            .arg(format!("retry:{ns}:breaker:fp-gone:probes"))
+            .arg(now + 60_000)
+            .arg("other-process#1#1#0")
+            .query_async(&mut c)
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(b.try_acquire().is_err(), "gated by the fleet");
+        fleet
+    });
+    // The runtime goes away under the fleet: its task is gone, and with it the gate.
+    drop(runtime);
+    let probe = b
+        .try_acquire()
+        .expect("alone again: a probe after the reset timeout");
+    probe.success();
+    drop(fleet);
+    b.reset();
+    let cleanup = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    cleanup.block_on(async {
+        let mut c = redis().await;
+        clean(&mut c, &ns).await;
+    });
+}
