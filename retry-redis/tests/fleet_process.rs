@@ -582,3 +582,62 @@ fn a_fleet_whose_runtime_is_gone_leaves_everything_local() {
         clean(&mut c, &ns).await;
     });
 }
+
+/// The URL of the outage below: nothing listens on port 2.
+const NOWHERE: &str = "redis://127.0.0.1:2";
+/// `WARN` events of target `retry_redis` whose `redis` field is `NOWHERE`.
+static WARNINGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts into `WARNINGS`.
+struct WarnCounter;
+
+impl tracing::Subscriber for WarnCounter {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Redis(String);
+        impl tracing::field::Visit for Redis {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "redis" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let meta = event.metadata();
+        if *meta.level() == tracing::Level::WARN && meta.target() == "retry_redis" {
+            let mut redis = Redis(String::new());
+            event.record(&mut redis);
+            if redis.0 == NOWHERE {
+                WARNINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_is_one_warning_however_many_reconnections() {
+    let _turn = TURN.lock().await;
+    tracing::subscriber::set_global_default(WarnCounter).expect("the only subscriber here");
+    let fleet = Fleet::builder(NOWHERE)
+        .namespace("fp-warn")
+        .start()
+        .await
+        .unwrap();
+    // Backoff 25, 50, 100, 250, 250... ms: at least five attempts in 1.2 s.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(!fleet.status().connected);
+    assert_eq!(
+        WARNINGS.load(std::sync::atomic::Ordering::Relaxed),
+        1,
+        "one warning for the outage"
+    );
+    fleet.shutdown().await;
+}
