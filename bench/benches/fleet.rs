@@ -6,8 +6,9 @@
 //! `redis://127.0.0.1:6379`; without one the `_on` variants run with a fleet that is not
 //! connected, and the bench says so).
 //!
-//! Group `fleet_success`, each pair measured off then on (the fleet started just before the
-//! `_on` variant and shut down after it):
+//! Group `fleet_success`, each case measured off, on (the fleet started just before the `_on`
+//! variant and shut down after it), and off again (the spread between the two `_off` figures is
+//! the machine's noise):
 //! - `breaker`: `#[circuit_breaker]` around the operation;
 //! - `retry_budget`: `#[retry_on_failure(budget = ...)]` (the first attempt's deposit);
 //! - `rate_limit`: `#[rate_limit]` with a rate no call reaches (the fleet's share of it is
@@ -145,6 +146,10 @@ fn fleet_success(c: &mut Criterion) {
         assert!(on.fleet.is_some());
         group.bench_function(format!("{name}_on"), |b| b.iter(|| black_box(f(INPUT))));
         drop(on);
+        // Off once more: the spread between the two `_off` runs is this machine's noise.
+        group.bench_function(format!("{name}_off_again"), |b| {
+            b.iter(|| black_box(f(INPUT)))
+        });
     }
     group.finish();
 }
