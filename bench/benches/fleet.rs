@@ -20,62 +20,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use retry_runtime::{circuit_breaker, rate_limit, retry_on_failure, CircuitOpen, RateLimited};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Failure {
-    Transient(u16),
-    Open,
-    Limited,
-}
-
-impl From<CircuitOpen> for Failure {
-    #[cold]
-    fn from(_: CircuitOpen) -> Self {
-        Failure::Open
-    }
-}
-
-impl From<RateLimited> for Failure {
-    #[cold]
-    fn from(_: RateLimited) -> Self {
-        Failure::Limited
-    }
-}
-
-const INPUT: u32 = 41;
-
-#[inline(never)]
-fn op(x: u32) -> Result<u32, Failure> {
-    let x = black_box(x);
-    if x == u32::MAX {
-        Err(Failure::Transient(503))
-    } else {
-        Ok(x + 1)
-    }
-}
-
-#[circuit_breaker(bench_fleet_breaker, failure_threshold = 5)]
-fn breaker(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[retry_on_failure(max_attempts = 3, budget = "bench_fleet_budget")]
-fn retry_budget(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[rate_limit(bench_fleet_rate, rate = 4_294_967_295, burst = 4_294_967_295)]
-fn rate_limited(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[retry_on_failure(max_attempts = 3, budget = "bench_fleet_stack_budget")]
-#[circuit_breaker(bench_fleet_stack_breaker, failure_threshold = 5)]
-#[rate_limit(bench_fleet_stack_rate, rate = 4_294_967_295, burst = 4_294_967_295)]
-fn stack(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
+#[path = "common/fleet_ops.rs"]
+mod fleet_ops;
+use fleet_ops::{op, CASES, INPUT};
 
 /// A fleet on its own runtime thread, connected (or not, if Redis does not answer).
 struct On {
@@ -131,14 +79,7 @@ impl Drop for On {
 fn fleet_success(c: &mut Criterion) {
     let mut group = c.benchmark_group("fleet_success");
     group.bench_function("bare", |b| b.iter(|| black_box(op(INPUT))));
-    type Case = (&'static str, fn(u32) -> Result<u32, Failure>);
-    let cases: [Case; 4] = [
-        ("breaker", breaker),
-        ("retry_budget", retry_budget),
-        ("rate_limit", rate_limited),
-        ("stack", stack),
-    ];
-    for (name, f) in cases {
+    for (name, f) in CASES {
         // Made before the fleet starts, so the fleet joins them.
         assert_eq!(f(INPUT), Ok(INPUT + 1));
         group.bench_function(format!("{name}_off"), |b| b.iter(|| black_box(f(INPUT))));

@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo build --release -p retry-bench --example fleet_cost
-//! for v in breaker budget rate stack; do for f in off on; do for n in 100000 200000; do
+//! for v in breaker retry_budget rate_limit stack; do for f in off on; do for n in 100000 200000; do
 //!   valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*run_calls*' \
 //!     target/release/examples/fleet_cost $v $f $n 2>&1 | grep -o 'refs: *[0-9,]*'
 //! done; done; done
@@ -16,78 +16,27 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use retry_runtime::{circuit_breaker, rate_limit, retry_on_failure, CircuitOpen, RateLimited};
-
-#[derive(Debug)]
-enum Failure {
-    Down,
-    Open,
-    Limited,
-}
-
-impl From<CircuitOpen> for Failure {
-    fn from(_: CircuitOpen) -> Self {
-        Failure::Open
-    }
-}
-
-impl From<RateLimited> for Failure {
-    fn from(_: RateLimited) -> Self {
-        Failure::Limited
-    }
-}
+#[path = "../benches/common/fleet_ops.rs"]
+mod fleet_ops;
+use fleet_ops::{Op, CASES, INPUT};
 
 #[inline(never)]
-fn op(x: u32) -> Result<u32, Failure> {
-    let x = black_box(x);
-    if x == u32::MAX {
-        Err(Failure::Down)
-    } else {
-        Ok(x + 1)
-    }
-}
-
-#[circuit_breaker(cost_breaker, failure_threshold = 5)]
-fn breaker(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[retry_on_failure(max_attempts = 3, budget = "cost_budget")]
-fn budget(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[rate_limit(cost_rate, rate = 4_294_967_295, burst = 4_294_967_295)]
-fn rate(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[retry_on_failure(max_attempts = 3, budget = "cost_stack_budget")]
-#[circuit_breaker(cost_stack_breaker, failure_threshold = 5)]
-#[rate_limit(cost_stack_rate, rate = 4_294_967_295, burst = 4_294_967_295)]
-fn stack(x: u32) -> Result<u32, Failure> {
-    op(x)
-}
-
-#[inline(never)]
-fn run_calls(f: fn(u32) -> Result<u32, Failure>, n: u64) -> u64 {
+fn run_calls(f: Op, n: u64) -> u64 {
     let mut ok = 0;
     for _ in 0..n {
-        ok += u64::from(black_box(f(black_box(41))).is_ok());
+        ok += u64::from(black_box(f(black_box(INPUT))).is_ok());
     }
     ok
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: fleet_cost breaker|budget|rate|stack off|on <calls>";
-    let f: fn(u32) -> Result<u32, Failure> = match args.get(1).map(String::as_str) {
-        Some("breaker") => breaker,
-        Some("budget") => budget,
-        Some("rate") => rate,
-        Some("stack") => stack,
-        _ => panic!("{usage}"),
-    };
+    let usage = "usage: fleet_cost breaker|retry_budget|rate_limit|stack off|on <calls>";
+    let f = args
+        .get(1)
+        .and_then(|v| CASES.iter().find(|(name, _)| name == v))
+        .map(|(_, f)| *f)
+        .unwrap_or_else(|| panic!("{usage}"));
     let on = match args.get(2).map(String::as_str) {
         Some("on") => true,
         Some("off") => false,
@@ -95,7 +44,7 @@ fn main() {
     };
     let n: u64 = args.get(3).and_then(|n| n.parse().ok()).expect(usage);
     // Made before the fleet starts, so that it joins them.
-    assert!(f(41).is_ok());
+    assert!(f(INPUT).is_ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
