@@ -401,10 +401,7 @@ impl Admin {
         let (state, generation, left_ms): (String, u64, u64) = self
             .scripts
             .transition
-            .key(self.keys.breaker(name))
-            .key(self.keys.failures(name))
-            .key(self.keys.probes(name))
-            .key(self.keys.breakers())
+            .key(&self.keys.breaker_script_keys(name))
             .arg(self.keys.events())
             .arg(name)
             .arg(0) // the generation seen: any, a forced transition applies to every one

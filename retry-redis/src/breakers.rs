@@ -207,10 +207,7 @@ impl Breakers {
         let seen = self.known[name].gen.unwrap_or(0);
         let scripts = Arc::clone(&ctx.scripts);
         let mut inv = scripts.transition.prepare_invoke();
-        inv.key(ctx.keys.breaker(name))
-            .key(ctx.keys.failures(name))
-            .key(ctx.keys.probes(name))
-            .key(ctx.keys.breakers())
+        inv.key(&ctx.keys.breaker_script_keys(name))
             .arg(ctx.keys.events())
             .arg(name)
             .arg(seen)
@@ -251,10 +248,7 @@ impl Breakers {
         };
         let scripts = Arc::clone(&ctx.scripts);
         let mut inv = scripts.failures.prepare_invoke();
-        inv.key(ctx.keys.breaker(name))
-            .key(ctx.keys.failures(name))
-            .key(ctx.keys.probes(name))
-            .key(ctx.keys.breakers())
+        inv.key(&ctx.keys.breaker_script_keys(name))
             .arg(ctx.keys.events())
             .arg(name)
             .arg(&ctx.pid)

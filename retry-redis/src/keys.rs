@@ -56,6 +56,17 @@ impl Keys {
         format!("{}breaker:{name}:probes", self.prefix)
     }
 
+    /// The keys the transition and failure scripts take, in their order: the state hash, the
+    /// failures hash, the probes set, the set of names.
+    pub(crate) fn breaker_script_keys(&self, name: &str) -> [String; 4] {
+        [
+            self.breaker(name),
+            self.failures(name),
+            self.probes(name),
+            self.breakers(),
+        ]
+    }
+
     pub(crate) fn budgets(&self) -> String {
         format!("{}budgets", self.prefix)
     }
