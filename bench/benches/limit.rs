@@ -13,10 +13,13 @@
 //!   `ours_attr` is a function under `#[rate_limit]` (its site, `acquire(1)`, which admits at
 //!   once here, then the operation).
 //! - `limit_rate_2threads`: two threads hammering one shared limiter; throughput is admissions
-//!   per second over both threads, `bare` the same two threads calling the operation directly.
+//!   per second over both threads, `bare` the same two threads calling the operation directly,
+//!   `clock_read` the two threads reading the clock before each call (the most admissions a
+//!   limiter that reads the clock per admission can reach).
 //!   (tower's `RateLimit` is one service per caller, not a limiter two threads can share.)
 //! - `limit_concurrency_uncontended`: a slot taken and given back around the operation, one
-//!   thread: `ours` is `ConcurrencyLimit::try_acquire`, `ours_acquire` the waiting `acquire`
+//!   thread: `two_atomic_rmw` is the floor of any counting semaphore (a count taken and given
+//!   back, two locked read-modify-writes of one word); `ours` is `ConcurrencyLimit::try_acquire`, `ours_acquire` the waiting `acquire`
 //!   (which finds a slot free), `tokio_semaphore` is `Semaphore::try_acquire`,
 //!   `tower_concurrency_limit` drives tower's `ConcurrencyLimit` service; `ours_attr` is a
 //!   function under `#[concurrency_limit]` (its site's waiting `acquire`, which finds a slot
@@ -29,6 +32,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::num::NonZeroU32;
 use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Barrier;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -204,6 +208,14 @@ fn rate_2threads(c: &mut Criterion) {
             })
         })
     });
+    g.bench_function("clock_read", |b| {
+        b.iter_custom(|n| {
+            two_threads(n, &|| {
+                let _ = black_box(Instant::now());
+                let _ = black_box(op(INPUT));
+            })
+        })
+    });
     g.bench_function("ours", |b| {
         b.iter_custom(|n| {
             two_threads(n, &|| {
@@ -227,6 +239,17 @@ fn concurrency_uncontended(c: &mut Criterion) {
         tower::limit::ConcurrencyLimit::new(the_operation_as_a_service(), 64);
     let mut g = c.benchmark_group("limit_concurrency_uncontended");
     g.bench_function("bare", |b| b.iter(|| black_box(op(INPUT))));
+    // The floor of any counting semaphore: the count taken and given back, two locked
+    // read-modify-writes of one word.
+    let count = AtomicUsize::new(0);
+    g.bench_function("two_atomic_rmw", |b| {
+        b.iter(|| {
+            black_box(&count).fetch_add(1, Ordering::Acquire);
+            let r = op(INPUT);
+            black_box(&count).fetch_sub(1, Ordering::Release);
+            black_box(r)
+        })
+    });
     g.bench_function("ours", |b| {
         b.iter(|| {
             let r = match SLOTS.try_acquire() {

@@ -66,14 +66,15 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     }
 
     // Expand: one fused body wrapping the user's.
+    let return_span = function.return_span();
     let ctx = FnContext {
         flavor: function.flavor,
         name: syn::ext::IdentExt::unraw(&function.sig().ident).to_string(),
         has_receiver: function.has_receiver(),
         marker: format_ident!("__retry_marker", span = Span::mixed_site()),
         site: format_ident!("__RETRY_SITE", span = Span::mixed_site()),
+        return_span,
     };
-    let return_span = function.return_span();
     let passed = function.passed_args();
     let mut item =
         function.wrap_body(|body| fused::fused_body(&ctx, &layers, &passed, body, return_span));

@@ -261,7 +261,7 @@ async fn session(
             }
             _ = resync.tick() => {
                 beats = beats.wrapping_add(1);
-                if beats % REREAD_EVERY == 0 {
+                if beats.is_multiple_of(REREAD_EVERY) {
                     synced.breakers.join_all(ctx).await?;
                 } else {
                     synced.breakers.join_new(ctx).await?;

@@ -226,8 +226,9 @@ pub mod __private;
 // than by a path into `__private`. The expansions reach them through `__private`.
 #[doc(hidden)]
 pub use __private::{
-    call_target, check_result, clone_arg, fell_back, run_sync, timeout_of, BreakerKey, FallbackArg,
-    FallbackTarget, FromCircuitOpen, IntoTimeout, IsResult, Marker, SameResult,
+    attempt_result, call_target, check_result, clone_arg, fell_back, from_result, into_result,
+    run_sync, timeout_of, BreakerKey, FallbackArg, FallbackTarget, FromCircuitOpen, IntoTimeout,
+    IsResult, Marker, SameResult,
 };
 
 pub use breaker::{

@@ -85,10 +85,15 @@ impl<R> Marker<R> {
 }
 
 /// Fails to compile, with a message written for this library, unless the annotated
-/// function returns a `Result` (or an alias of one). The expansion places the call at the
-/// function's return type.
+/// function returns a `Result` (or an alias of one); the expansion places the call at the
+/// function's return type. Gives the marker every layer types its code with, spelled
+/// `Result<T, E>`: the same type as the return type's (an alias normalizes to it), and, when
+/// the return type is not a result, one whose parts are unknown, so the layers' code reports
+/// nothing more than this one error.
 #[inline(always)]
-pub fn check_result<R: IsResult>(_: &Marker<R>) {}
+pub fn check_result<R: IsResult>(_: &Marker<R>) -> Marker<Result<R::Ok, R::Err>> {
+    Marker::new()
+}
 
 /// Implemented by `Result<T, E>` only: the attributes need a function returning a result.
 #[diagnostic::on_unimplemented(
@@ -96,8 +101,52 @@ pub fn check_result<R: IsResult>(_: &Marker<R>) {}
     label = "not a `Result`",
     note = "an alias of `Result` (`io::Result<T>`, `anyhow::Result<T>`) works too"
 )]
-pub trait IsResult {}
-impl<T, E> IsResult for Result<T, E> {}
+pub trait IsResult {
+    /// The success type, `T`.
+    type Ok;
+    /// The error type, `E`.
+    type Err;
+    /// Itself, spelled `Result<T, E>`.
+    fn into_result(self) -> Result<Self::Ok, Self::Err>;
+    /// Back from `Result<T, E>`.
+    fn from_result(result: Result<Self::Ok, Self::Err>) -> Self;
+}
+impl<T, E> IsResult for Result<T, E> {
+    type Ok = T;
+    type Err = E;
+    #[inline(always)]
+    fn into_result(self) -> Self {
+        self
+    }
+    #[inline(always)]
+    fn from_result(result: Self) -> Self {
+        result
+    }
+}
+
+/// The user's body's result (the function's return type `R`), as the layers' `Result<T, E>`:
+/// the same value. Placed at the return type, so a return type that is not a result is
+/// reported there once, with [`check_result`]'s error.
+#[inline(always)]
+pub fn into_result<R: IsResult>(result: R) -> Result<R::Ok, R::Err> {
+    result.into_result()
+}
+
+/// A sync attempt returning the function's return type `R`, as one returning the layers'
+/// `Result<T, E>` (the user's body stays the closure's own body, so `?`, `return` and moves
+/// out of arguments read as without the attribute).
+#[inline(always)]
+pub fn attempt_result<R: IsResult, F: FnMut() -> R>(
+    mut attempt: F,
+) -> impl FnMut() -> Result<R::Ok, R::Err> {
+    move || attempt().into_result()
+}
+
+/// The layers' result back as the function's return type: the same value.
+#[inline(always)]
+pub fn from_result<R: IsResult>(_: &Marker<R>, result: Result<R::Ok, R::Err>) -> R {
+    R::from_result(result)
+}
 
 impl<T, E> Marker<Result<T, E>> {
     /// Types an error predicate (`when`, `unless`). The result is opaque, typed by the

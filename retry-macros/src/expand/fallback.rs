@@ -151,7 +151,7 @@ pub(crate) fn layer(
     for (k, target) in targets.iter().enumerate().rev() {
         let last = k + 1 == targets.len();
         let span = target.span();
-        let marker_here = ctx.marker_at(span);
+        let returned_here = ctx.returned_at(span);
         let invoke = target_call(krate, target, params, reused || !last);
         // The result is named at the target, so a wrong return type is reported there.
         // (At the user's own span: a hygienic name would be reported at the attribute.)
@@ -161,8 +161,10 @@ pub(crate) fn layer(
         } else {
             invoke
         };
-        let call =
-            quote_spanned!(span=> { let #out = #awaited; #marker_here.fallback_result(#out) });
+        // Checked against the return type as written, then spelled `Result<T, E>`.
+        let same =
+            quote_spanned!(span=> { let #out = #awaited; #returned_here.fallback_result(#out) });
+        let call = ctx.body_result(krate, same);
         let (from, to) = (&names[k], &names[k + 1]);
         chain = quote! {
             if !#switches(&#when, &#error) {
@@ -235,16 +237,15 @@ fn hedged(
     futures.push(first);
     for (k, target) in targets.iter().enumerate() {
         let span = target.span();
-        let marker_here = ctx.marker_at(span);
+        let returned_here = ctx.returned_at(span);
         let invoke = target_call(krate, target, params, true);
         let out = syn::Ident::new("__fallback_out", span);
         let future = format_ident!("__hedge_{}", k + 1, span = Span::mixed_site());
+        let same = quote_spanned!(span=> { let #out = #invoke.await; #returned_here.fallback_result(#out) });
+        let result = ctx.body_result(krate, same);
         lets.extend(quote_spanned! {span=>
             #[allow(clippy::used_underscore_binding)]
-            let #future = ::core::pin::pin!(async {
-                let #out = #invoke.await;
-                #marker_here.fallback_result(#out)
-            });
+            let #future = ::core::pin::pin!(async { #result });
         });
         futures.push(future);
     }

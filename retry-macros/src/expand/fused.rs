@@ -5,9 +5,7 @@ use proc_macro2::Span;
 use quote::{format_ident, quote};
 use syn::{Block, Ident};
 
-use super::{
-    breaker, crate_import, fallback, limit, respan, retry, runtime_path, FnContext, Wrapped,
-};
+use super::{breaker, crate_import, fallback, limit, retry, runtime_path, FnContext, Wrapped};
 use crate::parse::Layer;
 use crate::shape::PassedArg;
 
@@ -122,14 +120,23 @@ pub(crate) fn fused_body(
     };
 
     let krate = runtime_path(layers[0].krate());
-    let marker = &ctx.marker;
     let site = &ctx.site;
     let name = &ctx.name;
     let private = quote!(#krate::__private);
+    // `check_result` at the return type: "not a `Result`" is reported there, and only there
+    // (see `FnContext::at_return`): the marker it gives the layers is `Result<T, E>` with
+    // unknown parts when the return type is not a result, which silences the layers' own
+    // mismatches.
+    let at = ctx.at_return();
+    let private_here = ctx.private_at_return(&krate);
     let marker_here = ctx.marker_at(return_span);
-    let private_here = respan(&private, return_span);
-    // `check_result` at the return type: "not a `Result`" is reported there.
-    let check = quote::quote_spanned!(return_span=> #private_here::check_result(&#marker_here););
+    let returned = ctx.returned();
+    let check = quote::quote_spanned!(at=>
+        let #marker_here = #private_here::check_result(&#returned);
+    );
+    // The layers' `Result<T, E>` back as the return type as written.
+    let value = Ident::new("__retry_value", at);
+    let from_result = quote::quote_spanned!(at=> { let #value = #expr; #private_here::from_result(&#returned, #value) });
     // One `use` per distinct `crate = "..."` path.
     let mut imports: Vec<(Ident, proc_macro2::TokenStream)> = Vec::new();
     for (alias, import) in layers.iter().filter_map(|l| crate_import(l.krate())) {
@@ -141,14 +148,14 @@ pub(crate) fn fused_body(
     syn::parse2(quote! {{
         #(#imports)*
         static #site: #private::Site = #private::Site::new(#name);
-        let #marker = #private::Marker::new();
+        let #returned = #private::Marker::new();
         #[allow(unreachable_code, clippy::diverging_sub_expression)]
         if false {
-            return #marker.value();
+            return #returned.value();
         }
         #check
         #validator_items
-        #expr
+        #from_result
     }})
     .expect("generated block parses")
 }

@@ -32,12 +32,65 @@ pub(crate) struct FnContext {
     pub(crate) marker: Ident,
     /// The function's `static` [`Site`]: its name and statistics, shared by every layer.
     pub(crate) site: Ident,
+    /// The function's return type (or its name, without one).
+    pub(crate) return_span: Span,
 }
 
 impl FnContext {
     /// The marker, placed at `span` (errors about it point there).
     pub(crate) fn marker_at(&self, span: Span) -> Ident {
         Ident::new("__retry_marker", Span::mixed_site().located_at(span))
+    }
+
+    /// The marker of the return type as written (`R`, maybe an alias); the layers'
+    /// [`marker`](Self::marker) spells it `Result<T, E>`.
+    pub(crate) fn returned(&self) -> Ident {
+        Ident::new("__retry_returned", self.at_return())
+    }
+
+    /// [`returned`](Self::returned), placed at `span`.
+    pub(crate) fn returned_at(&self, span: Span) -> Ident {
+        Ident::new("__retry_returned", Span::mixed_site().located_at(span))
+    }
+
+    /// The user's body's result (`body`, of the return type as written) as the layers'
+    /// `Result<T, E>`, converted at the return type: a return type that is not a result is
+    /// reported there, once.
+    pub(crate) fn body_result(&self, krate: &TokenStream, body: TokenStream) -> TokenStream {
+        let at = self.at_return();
+        let private = self.private_at_return(krate);
+        let value = Ident::new("__retry_value", at);
+        quote::quote_spanned!(at=> { let #value = #body; #private::into_result(#value) })
+    }
+
+    /// A sync attempt (`attempt`, a closure returning the return type as written) as a
+    /// closure returning the layers' `Result<T, E>`, converted at the return type like
+    /// [`body_result`](Self::body_result).
+    pub(crate) fn attempt_result(&self, krate: &TokenStream, attempt: TokenStream) -> TokenStream {
+        let at = self.at_return();
+        let private = self.private_at_return(krate);
+        let value = Ident::new("__retry_attempt", at);
+        quote::quote_spanned!(at=> { let #value = #attempt; #private::attempt_result(#value) })
+    }
+
+    /// The one span of every token of the three calls that convert between the return type as
+    /// written and `Result<T, E>` (`check_result`, `into_result`, `from_result`): at the
+    /// return type, all with one hygiene, so when the return type is not a result rustc finds
+    /// the same unmet bound at the same span three times and reports it once.
+    pub(crate) fn at_return(&self) -> Span {
+        Span::mixed_site().located_at(self.return_span)
+    }
+
+    /// `<krate>::__private`, every token at [`at_return`](Self::at_return).
+    pub(crate) fn private_at_return(&self, krate: &TokenStream) -> TokenStream {
+        let at = self.at_return();
+        quote!(#krate::__private)
+            .into_iter()
+            .map(|mut t| {
+                t.set_span(at);
+                t
+            })
+            .collect()
     }
 
     /// A user's option (`when`, `on_fallback`...) typed through the marker's `how` method,
@@ -161,16 +214,17 @@ impl Wrapped {
             }
             Wrapped::Body(body) => {
                 let span = body.brace_token.span.join();
-                let marker = ctx.marker_at(span);
                 let krate = respan(krate, span);
-                if ctx.flavor.is_async() {
+                let returned = ctx.returned_at(span);
+                let result = if ctx.flavor.is_async() {
                     // The body is the argument of `tie`, so it is checked against the return type
                     // (`Ok(&self.name)` coerces to `Result<&str, E>`).
-                    quote::quote_spanned!(span=> async { #krate::__private::Marker::tie(&#marker, #body) }.await)
+                    quote::quote_spanned!(span=> async { #krate::__private::Marker::tie(&#returned, #body) }.await)
                 } else {
                     // A closure, so `?` and `return` end this run of the body only.
-                    quote::quote_spanned!(span=> #krate::__private::Marker::call(&#marker, || #body))
-                }
+                    quote::quote_spanned!(span=> #krate::__private::Marker::call(&#returned, || #body))
+                };
+                ctx.body_result(&krate, result)
             }
         }
     }

@@ -6,17 +6,18 @@
 //! ```text
 //! fn f(args) -> R {
 //!     static SITE: Site = Site::new("f");       // name and statistics, shared by all layers
-//!     let marker = Marker::new();
-//!     if false { return marker.value(); }      // ties the marker to R: closures need no types
-//!     check_result(&marker);                   // "not a Result", placed at the return type
+//!     let returned = Marker::new();
+//!     if false { return returned.value(); }    // ties it to R: closures need no types
+//!     let marker = check_result(&returned);    // "not a Result", placed at the return type;
+//!                                              // R spelled Result<T, E> for the layers
 //!     {
 //!         let retry = retry_at_site(&const { <base>.<setters> }, &SITE,   // checked at compile time
 //!                                   <Some(type_name::<Self>) for methods>);
 //!         let retry = Retry::show_error(retry, <Display, else Debug, else nothing>);
 //!         let retry = Retry::when(retry, marker.predicate(<when>));   // placed at <when>
 //!         count_attempt(&SITE, ..);             // metrics: a first attempt (empty without)
-//!         run_sync(retry, || { <body> })       // `?` and `return` end one attempt
-//!     }
+//!         from_result(&returned, run_sync(retry, attempt_result(|| { <body> })))
+//!     }                                        // `?` and `return` end one attempt
 //! }
 //! ```
 //!
@@ -283,9 +284,13 @@ pub(crate) fn layer(
             let closure = match inner {
                 Wrapped::Body(body) => {
                     let span = body.brace_token.span.join();
-                    let marker = ctx.marker_at(span);
-                    let krate = respan(krate, span);
-                    quote_spanned!(span=> #krate::__private::Marker::attempt(&#marker, || #body))
+                    let returned = ctx.returned_at(span);
+                    let krate_here = respan(krate, span);
+                    // Typed by the return type as written before the body is checked
+                    // (coercions as without the attribute; `?` and `return` end one attempt),
+                    // the closure's result then spelled `Result<T, E>`.
+                    let attempt = quote_spanned!(span=> #krate_here::__private::Marker::attempt(&#returned, || #body));
+                    ctx.attempt_result(krate, attempt)
                 }
                 Wrapped::Layer(e) => quote!(|| #e),
             };
@@ -315,10 +320,7 @@ pub(crate) fn layer(
                     let state_here =
                         syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
                     let future = match inner {
-                        Wrapped::Body(body) => {
-                            let body_span = body.brace_token.span.join();
-                            quote_spanned!(body_span=> async #body)
-                        }
+                        Wrapped::Body(body) => body_async(ctx, krate, &body),
                         Wrapped::Layer(e) => quote!(async { #e }),
                     };
                     // Without `timeout_error`, `AttemptTimedOut::into_error` (a public path)
@@ -336,8 +338,8 @@ pub(crate) fn layer(
                 }
                 None => match inner {
                     Wrapped::Body(body) => {
-                        let body_span = body.brace_token.span.join();
-                        quote_spanned!(body_span=> async #body.await)
+                        let future = body_async(ctx, krate, &body);
+                        quote!(#future.await)
                     }
                     Wrapped::Layer(e) => e,
                 },
@@ -488,4 +490,16 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
         from_policy,
         runtime_policy,
     }
+}
+
+/// An async attempt of the user's body, a future: the body typed by the return type as
+/// written (inside the block, so its `Ok(&self.name)` coerces as without the attribute), its
+/// result spelled `Result<T, E>`.
+fn body_async(ctx: &FnContext, krate: &TokenStream, body: &syn::Block) -> TokenStream {
+    let span = body.brace_token.span.join();
+    let returned = ctx.returned_at(span);
+    let krate_here = respan(krate, span);
+    let once = quote_spanned!(span=> #krate_here::__private::Marker::tie(&#returned, #body));
+    let result = ctx.body_result(krate, once);
+    quote_spanned!(span=> async { #result })
 }

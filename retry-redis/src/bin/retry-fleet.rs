@@ -403,9 +403,9 @@ fn duration(d: Duration) -> String {
     let secs = d.as_secs();
     match secs {
         0 => format!("{ms}ms"),
-        1..60 if ms % 1000 == 0 => format!("{secs}s"),
+        1..60 if ms.is_multiple_of(1000) => format!("{secs}s"),
         1..60 => format!("{:.1}s", d.as_secs_f64()),
-        60..3600 if secs % 60 == 0 => format!("{}m", secs / 60),
+        60..3600 if secs.is_multiple_of(60) => format!("{}m", secs / 60),
         60..3600 => format!("{}m{}s", secs / 60, secs % 60),
         _ if secs % 3600 < 60 => format!("{}h", secs / 3600),
         _ => format!("{}h{}m", secs / 3600, secs % 3600 / 60),
