@@ -69,6 +69,15 @@ pub mod events {
 /// with the return type through an unreachable `return marker.value()`.
 pub struct Marker<R>(core::marker::PhantomData<fn() -> R>);
 
+// Copied by value where a future must not hold a reference to it across an `.await`.
+impl<R> Clone for Marker<R> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for Marker<R> {}
+
 impl<R> Marker<R> {
     /// A new marker; its `R` is inferred from the fake return edge.
     #[inline(always)]
@@ -187,6 +196,13 @@ impl<R> Marker<R> {
     #[inline(always)]
     pub fn call<F: FnOnce() -> R>(&self, f: F) -> R {
         f()
+    }
+
+    /// [`tie`](Self::tie), the marker taken by value: for an expression that awaits (a
+    /// reference evaluated before it would be held across the `.await`, in the future).
+    #[inline(always)]
+    pub fn tie_value(self, result: R) -> R {
+        result
     }
 
     /// Types an awaited body by the function's return type.

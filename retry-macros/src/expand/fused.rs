@@ -136,7 +136,11 @@ pub(crate) fn fused_body(
     );
     // The layers' `Result<T, E>` back as the return type as written.
     let value = Ident::new("__retry_value", at);
-    let from_result = quote::quote_spanned!(at=> { let #value = #expr; #private_here::from_result(&#returned, #value) });
+    // (`tie` gives the stack the return type as its expected type, so a loop's `break Ok(v)`
+    // coerces `v` as the function's own tail would.)
+    let marker = &ctx.marker;
+    let tied = quote!(#private::Marker::tie_value(#marker, #expr));
+    let from_result = quote::quote_spanned!(at=> { let #value = #tied; #private_here::from_result(&#returned, #value) });
     // One `use` per distinct `crate = "..."` path.
     let mut imports: Vec<(Ident, proc_macro2::TokenStream)> = Vec::new();
     for (alias, import) in layers.iter().filter_map(|l| crate_import(l.krate())) {

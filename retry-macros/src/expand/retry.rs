@@ -319,13 +319,8 @@ pub(crate) fn layer(
                     let span = *span;
                     let state_here =
                         syn::Ident::new("__retry_state", Span::mixed_site().located_at(span));
-                    let future = match inner {
-                        Wrapped::Body(body) => body_async(ctx, krate, &body),
-                        Wrapped::Layer(e) => quote!(async { #e }),
-                    };
                     // Without `timeout_error`, `AttemptTimedOut::into_error` (a public path)
                     // at the key: a missing `From<AttemptTimedOut>` is reported there.
-                    let method = syn::Ident::new("with_timeout_via", span);
                     let make = if plan.timeout_error.is_some() {
                         quote!(#timeout_maker)
                     } else {
@@ -334,12 +329,40 @@ pub(crate) fn layer(
                         let t = format_ident!("__retry_timed_out", span = Span::mixed_site());
                         quote_spanned!(span=> |#t| #krate_here::AttemptTimedOut::#into_error(#t))
                     };
-                    quote!(#state_here.#method(#timeout_value, &#make, #future).await)
+                    match inner {
+                        // The user's body resolves to the return type as written (typed inside
+                        // the block, so its `Ok(&self.name)` coerces; the future holds the
+                        // marker's address), turned into `Result<T, E>` at the return type
+                        // (see `body_result`) when it did not time out.
+                        Wrapped::Body(body) => {
+                            let body_span = body.brace_token.span.join();
+                            let returned = ctx.returned_at(body_span);
+                            let krate_here = respan(krate, body_span);
+                            let future = quote_spanned!(body_span=> async { #krate_here::__private::Marker::tie(&#returned, #body) });
+                            let method = syn::Ident::new("with_timeout_outcome", span);
+                            let value = format_ident!("__retry_value", span = Span::mixed_site());
+                            let timed_out =
+                                format_ident!("__retry_timed_out", span = Span::mixed_site());
+                            let converted = ctx.body_result(krate, quote!(#value));
+                            quote! {
+                                match #state_here.#method(#timeout_value, &#make, #future).await {
+                                    #private::Result::Ok(#value) => #converted,
+                                    #private::Result::Err(#timed_out) => #private::Result::Err(#timed_out),
+                                }
+                            }
+                        }
+                        Wrapped::Layer(e) => {
+                            let method = syn::Ident::new("with_timeout_via", span);
+                            quote!(#state_here.#method(#timeout_value, &#make, async { #e }).await)
+                        }
+                    }
                 }
                 None => match inner {
+                    // The future holds only what the body uses (no marker); the loop's
+                    // `break Ok(v)`, typed by the return type, gives `v` its coercions.
                     Wrapped::Body(body) => {
-                        let future = body_async(ctx, krate, &body);
-                        quote!(#future.await)
+                        let span = body.brace_token.span.join();
+                        ctx.body_result(krate, quote_spanned!(span=> async #body.await))
                     }
                     Wrapped::Layer(e) => e,
                 },
@@ -490,16 +513,4 @@ pub(crate) fn plan(args: &RetryArgs) -> RetryPlan {
         from_policy,
         runtime_policy,
     }
-}
-
-/// An async attempt of the user's body, a future: the body typed by the return type as
-/// written (inside the block, so its `Ok(&self.name)` coerces as without the attribute), its
-/// result spelled `Result<T, E>`.
-fn body_async(ctx: &FnContext, krate: &TokenStream, body: &syn::Block) -> TokenStream {
-    let span = body.brace_token.span.join();
-    let returned = ctx.returned_at(span);
-    let krate_here = respan(krate, span);
-    let once = quote_spanned!(span=> #krate_here::__private::Marker::tie(&#returned, #body));
-    let result = ctx.body_result(krate, once);
-    quote_spanned!(span=> async { #result })
 }

@@ -138,10 +138,30 @@ impl AsyncState {
         F: Future<Output = Result<T, E>>,
         M: Fn(AttemptTimedOut) -> E,
     {
+        match self.with_timeout_outcome(limit, make, attempt).await {
+            Ok(result) => result,
+            Err(timed_out) => Err(timed_out),
+        }
+    }
+
+    /// Runs one attempt under the per-attempt timeout `limit`, if any: `Ok` with what the
+    /// attempt resolved to (the function's return type as written, for the expansion to turn
+    /// into its result at the return type), `Err` with `make`'s error when it timed out.
+    #[inline]
+    pub async fn with_timeout_outcome<R, E, F, M>(
+        &self,
+        limit: Option<Duration>,
+        make: &M,
+        attempt: F,
+    ) -> Result<R, E>
+    where
+        F: Future<Output = R>,
+        M: Fn(AttemptTimedOut) -> E,
+    {
         match limit {
-            None => attempt.await,
+            None => Ok(attempt.await),
             Some(limit) => match tokio::time::timeout(limit, attempt).await {
-                Ok(result) => result,
+                Ok(result) => Ok(result),
                 Err(_) => {
                     let failed = self.0.as_ref().map_or(0, CallState::attempts_so_far);
                     Err(make(AttemptTimedOut::new(failed + 1, limit)))
