@@ -261,7 +261,7 @@ fn a_run_time_fallback_chain_emits_an_info_event_per_switch() {
 #[tokio::test(flavor = "current_thread")]
 async fn async_retries_emit_the_same_events() {
     let sink = Capture::default();
-    let _guard = tracing::subscriber::set_default(sink.clone());
+    let _installed = sink.install();
     let mut n = 0;
     let r: Result<u32, std::io::Error> = Retry::new(&NOW)
         .function("events_async")

@@ -73,10 +73,10 @@ impl FnContext {
         quote::quote_spanned!(at=> { let #value = #attempt; #private::attempt_result(#value) })
     }
 
-    /// The one span of every token of the three calls that convert between the return type as
-    /// written and `Result<T, E>` (`check_result`, `into_result`, `from_result`): at the
-    /// return type, all with one hygiene, so when the return type is not a result rustc finds
-    /// the same unmet bound at the same span three times and reports it once.
+    /// The one span of every token of the calls that convert between the return type as
+    /// written and `Result<T, E>` (`check_result`, `into_result`, `attempt_result`,
+    /// `from_result`): at the return type, all with one hygiene, so when the return type is not
+    /// a result rustc finds the same unmet bound at the same span each time and reports it once.
     pub(crate) fn at_return(&self) -> Span {
         Span::mixed_site().located_at(self.return_span)
     }
