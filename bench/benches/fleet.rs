@@ -38,29 +38,13 @@ impl On {
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-        let ns = format!("bench-{}", std::process::id());
-        let fleet = runtime.block_on(async {
-            let fleet = retry_redis::Fleet::builder(url.as_str())
-                .namespace(ns)
-                .start()
-                .await
-                .expect("the fleet starts");
-            for _ in 0..100 {
-                if fleet.status().connected {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            fleet
-        });
+        let fleet = runtime.block_on(fleet_ops::start_fleet("bench"));
         if !fleet.status().connected {
             eprintln!(
-                "fleet bench: Redis at {url} does not answer; the _on variants run disconnected"
+                "fleet bench: Redis at {} does not answer; the _on variants run disconnected",
+                fleet_ops::redis_url()
             );
         }
-        // Let the sync task join the benches' breakers, budgets and limiters first.
-        std::thread::sleep(Duration::from_millis(1200));
         On {
             runtime,
             fleet: Some(fleet),

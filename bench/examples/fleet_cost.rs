@@ -14,7 +14,6 @@
 //! `redis://127.0.0.1:6379`) before the loop.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 #[path = "../benches/common/fleet_ops.rs"]
 mod fleet_ops;
@@ -51,24 +50,9 @@ fn main() {
         .build()
         .expect("a runtime");
     let fleet = on.then(|| {
-        runtime.block_on(async {
-            let url =
-                std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-            let fleet = retry_redis::Fleet::builder(url)
-                .namespace(format!("cost-{}", std::process::id()))
-                .start()
-                .await
-                .expect("the fleet starts");
-            for _ in 0..500 {
-                if fleet.status().connected {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            assert!(fleet.status().connected, "Redis does not answer");
-            tokio::time::sleep(Duration::from_millis(1200)).await;
-            fleet
-        })
+        let fleet = runtime.block_on(fleet_ops::start_fleet("cost"));
+        assert!(fleet.status().connected, "Redis does not answer");
+        fleet
     });
     println!("{} ok", run_calls(f, n));
     if let Some(fleet) = fleet {

@@ -96,6 +96,18 @@ async fn fleet_state(admin: &Admin, name: &str) -> Option<String> {
         .map(|r| r.state)
 }
 
+/// Waits up to 1 s for the fleet's record of breaker `name` to read `state`.
+async fn until_fleet_state(admin: &Admin, name: &str, state: &str) {
+    let t = Instant::now();
+    while fleet_state(admin, name).await.as_deref() != Some(state) {
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "the fleet's {name} never read {state}"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_local_open_reaches_the_fleet_and_the_fleets_orders_come_back() {
     let _turn = TURN.lock().await;
@@ -109,14 +121,7 @@ async fn a_local_open_reaches_the_fleet_and_the_fleets_orders_come_back() {
         b.try_acquire().unwrap().failure();
     }
     assert_eq!(b.state(), State::Open);
-    let t = Instant::now();
-    while fleet_state(&admin, "fp-orders").await.as_deref() != Some("open") {
-        assert!(
-            t.elapsed() < Duration::from_secs(1),
-            "the open never reached Redis"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_fleet_state(&admin, "fp-orders", "open").await;
 
     admin.open("fp-orders").await.unwrap();
     within(Duration::from_millis(100), "forced open", || {
@@ -175,11 +180,7 @@ async fn failures_are_pooled_with_the_other_processes_runs() {
         State::Open,
         "3 + 2 failures reach the threshold of 5"
     );
-    let t = Instant::now();
-    while fleet_state(&admin, "fp-pool").await.as_deref() != Some("open") {
-        assert!(t.elapsed() < Duration::from_secs(1));
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_fleet_state(&admin, "fp-pool", "open").await;
 
     fleet.shutdown().await;
     b.reset();
@@ -202,11 +203,7 @@ async fn a_probe_needs_a_fleet_wide_slot() {
     let fleet = join(&ns).await;
     let admin = Admin::connect(&url(), &ns).await.unwrap();
     b.try_acquire().unwrap().failure();
-    let t = Instant::now();
-    while fleet_state(&admin, "fp-probe").await.as_deref() != Some("open") {
-        assert!(t.elapsed() < Duration::from_secs(1));
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_fleet_state(&admin, "fp-probe", "open").await;
     // Another process holds the one slot for the next 5 s.
     let now = server_ms(&mut c).await;
     let probes = format!("retry:{ns}:breaker:fp-probe:probes");
@@ -249,11 +246,7 @@ async fn a_probe_needs_a_fleet_wide_slot() {
     assert!(b.try_acquire().is_err(), "one slot: one probe");
     permit.success();
     assert_eq!(b.state(), State::Closed);
-    let t = Instant::now();
-    while fleet_state(&admin, "fp-probe").await.as_deref() != Some("closed") {
-        assert!(t.elapsed() < Duration::from_secs(1));
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_fleet_state(&admin, "fp-probe", "closed").await;
 
     fleet.shutdown().await;
     clean(&mut c, &ns).await;
@@ -494,18 +487,7 @@ async fn keyed_breakers_are_shared_by_their_full_name() {
     assert!(matches!(a.get(false), Err(HostError::Down)));
     assert!(matches!(a.get(false), Err(HostError::Down)));
     assert!(matches!(a.get(true), Err(HostError::Open)));
-    let t = Instant::now();
-    while fleet_state(&admin, "fp_keyed[https://a.example]")
-        .await
-        .as_deref()
-        != Some("open")
-    {
-        assert!(
-            t.elapsed() < Duration::from_secs(1),
-            "the keyed open never reached Redis"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_fleet_state(&admin, "fp_keyed[https://a.example]", "open").await;
     // An order for the other host's full name reaches that breaker only.
     admin.open("fp_keyed[https://b.example]").await.unwrap();
     let keyed = retry_runtime::keyed_breaker("fp_keyed", "https://b.example").unwrap();
@@ -547,11 +529,7 @@ fn a_fleet_whose_runtime_is_gone_leaves_everything_local() {
         let fleet = join(&ns).await;
         let admin = Admin::connect(&url(), &ns).await.unwrap();
         b.try_acquire().unwrap().failure();
-        let t = Instant::now();
-        while fleet_state(&admin, "fp-gone").await.as_deref() != Some("open") {
-            assert!(t.elapsed() < Duration::from_secs(1));
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        until_fleet_state(&admin, "fp-gone", "open").await;
         // Another process holds the one probe slot: here the breaker stays shut.
         let now = server_ms(&mut c).await;
         let _: () = redis::cmd("ZADD")

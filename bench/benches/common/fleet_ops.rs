@@ -3,6 +3,7 @@
 //! joins, and under all three.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use retry_runtime::{circuit_breaker, rate_limit, retry_on_failure, CircuitOpen, RateLimited};
 
@@ -74,3 +75,29 @@ pub const CASES: [(&str, Op); 4] = [
     ("rate_limit", rate_limited),
     ("stack", stack),
 ];
+
+/// The Redis the fleet measures use: `REDIS_URL`, or the local one.
+pub fn redis_url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Starts a fleet in a namespace of this process's own (`<prefix>-<pid>`), waits up to 2 s for
+/// it to connect, then lets its sync task join the operations' breakers, budgets and limiters
+/// (made before, by a first call of each): `status().connected` says whether Redis answered.
+pub async fn start_fleet(prefix: &str) -> retry_redis::Fleet {
+    let fleet = retry_redis::Fleet::builder(redis_url())
+        .namespace(format!("{prefix}-{}", std::process::id()))
+        .start()
+        .await
+        .expect("the fleet starts");
+    for _ in 0..200 {
+        if fleet.status().connected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    if fleet.status().connected {
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+    }
+    fleet
+}
