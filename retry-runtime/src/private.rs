@@ -69,7 +69,7 @@ pub mod events {
 /// with the return type through an unreachable `return marker.value()`.
 pub struct Marker<R>(core::marker::PhantomData<fn() -> R>);
 
-// Copied by value where a future must not hold a reference to it across an `.await`.
+// Copied by value (`tie`), so a future never holds a reference to it across an `.await`.
 impl<R> Clone for Marker<R> {
     #[inline(always)]
     fn clone(&self) -> Self {
@@ -198,16 +198,11 @@ impl<R> Marker<R> {
         f()
     }
 
-    /// [`tie`](Self::tie), the marker taken by value: for an expression that awaits (a
-    /// reference evaluated before it would be held across the `.await`, in the future).
+    /// Types a result (an awaited body, a layer's expression) by the function's return type.
+    /// The marker is taken by value: a reference evaluated before an expression that awaits
+    /// would be held across the `.await`, in the future.
     #[inline(always)]
-    pub fn tie_value(self, result: R) -> R {
-        result
-    }
-
-    /// Types an awaited body by the function's return type.
-    #[inline(always)]
-    pub fn tie(&self, result: R) -> R {
+    pub fn tie(self, result: R) -> R {
         result
     }
 

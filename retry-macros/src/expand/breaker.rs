@@ -202,7 +202,7 @@ pub(crate) fn layer(
             quote_spanned!(name_span=> #private_here::FromCircuitOpen::#from_open(#open_error))
         }
     };
-    let reject = quote!(#private::Marker::tie(&#marker, #private::Result::Err(#rejected)));
+    let reject = quote!(#private::Marker::tie(#marker, #private::Result::Err(#rejected)));
 
     // A limiter below that refused the call: the call did not reach the backend, so the
     // permit is dropped without a verdict (it counts as nothing).

@@ -139,7 +139,7 @@ pub(crate) fn fused_body(
     // (`tie` gives the stack the return type as its expected type, so a loop's `break Ok(v)`
     // coerces `v` as the function's own tail would.)
     let marker = &ctx.marker;
-    let tied = quote!(#private::Marker::tie_value(#marker, #expr));
+    let tied = quote!(#private::Marker::tie(#marker, #expr));
     let from_result = quote::quote_spanned!(at=> { let #value = #tied; #private_here::from_result(&#returned, #value) });
     // One `use` per distinct `crate = "..."` path.
     let mut imports: Vec<(Ident, proc_macro2::TokenStream)> = Vec::new();

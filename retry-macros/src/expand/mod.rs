@@ -210,7 +210,7 @@ impl Wrapped {
             // its coercions too.
             Wrapped::Layer(e) => {
                 let marker = &ctx.marker;
-                quote!(#krate::__private::Marker::tie(&#marker, #e))
+                quote!(#krate::__private::Marker::tie(#marker, #e))
             }
             Wrapped::Body(body) => {
                 let span = body.brace_token.span.join();
@@ -219,7 +219,7 @@ impl Wrapped {
                 let result = if ctx.flavor.is_async() {
                     // The body is the argument of `tie`, so it is checked against the return type
                     // (`Ok(&self.name)` coerces to `Result<&str, E>`).
-                    quote::quote_spanned!(span=> async { #krate::__private::Marker::tie(&#returned, #body) }.await)
+                    quote::quote_spanned!(span=> async { #krate::__private::Marker::tie(#returned, #body) }.await)
                 } else {
                     // A closure, so `?` and `return` end this run of the body only.
                     quote::quote_spanned!(span=> #krate::__private::Marker::call(&#returned, || #body))

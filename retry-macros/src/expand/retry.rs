@@ -338,7 +338,7 @@ pub(crate) fn layer(
                             let body_span = body.brace_token.span.join();
                             let returned = ctx.returned_at(body_span);
                             let krate_here = respan(krate, body_span);
-                            let future = quote_spanned!(body_span=> async { #krate_here::__private::Marker::tie(&#returned, #body) });
+                            let future = quote_spanned!(body_span=> async { #krate_here::__private::Marker::tie(#returned, #body) });
                             let method = syn::Ident::new("with_timeout_outcome", span);
                             let value = format_ident!("__retry_value", span = Span::mixed_site());
                             let timed_out =
